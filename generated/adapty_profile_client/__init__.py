@@ -1,0 +1,1 @@
+"""Placeholder until the client is generated (nox -s generate)."""

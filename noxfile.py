@@ -1,0 +1,103 @@
+"""Every task of the project, in one place: run ``nox --list`` to see them.
+
+The default run (plain ``nox``) is the whole test suite, exactly what CI runs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+nox.needs_version = ">=2025.2.9"
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.error_on_missing_interpreters = True
+nox.options.sessions = ["lint", "spec", "client", "tests", "contract", "mutants"]
+
+
+def _install(session: nox.Session, *groups: str) -> None:
+    """Install the project (editable) and the named dependency groups."""
+    deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
+    session.install("-e", ".", *deps)
+
+
+@nox.session
+def lint(session: nox.Session) -> None:
+    """Ruff (lint and format) and mypy --strict over the hand-written code."""
+    _install(session, "lint", "test")
+    session.run("ruff", "check", ".")
+    session.run("ruff", "format", "--check", ".")
+    session.run("mypy", "recorded_server")
+
+
+@nox.session
+def spec(session: nox.Session) -> None:
+    """Validate openapi/profile.yaml (openapi-spec-validator) and test its rules and examples."""
+    _install(session, "test")
+    session.run("openapi-spec-validator", "openapi/profile.yaml")
+    session.run("pytest", "tests/spec", *session.posargs)
+
+
+@nox.session
+def generate(session: nox.Session) -> None:
+    """Regenerate the client in generated/ from the spec (commit the result)."""
+    _install(session, "generate")
+    session.run("python", "scripts/generate_client.py", *session.posargs)
+
+
+@nox.session
+def client(session: nox.Session) -> None:
+    """Check that generated/ is what the spec generates, and that it passes mypy --strict."""
+    _install(session, "generate", "lint", "test")
+    session.run("python", "scripts/generate_client.py", "--check")
+    session.run("mypy", "--strict", "generated/adapty_profile_client", "examples")
+    session.run("pytest", "tests/client", *session.posargs)
+
+
+@nox.session
+def tests(session: nox.Session) -> None:
+    """The unit and integration tests: server, client, cassettes, plugin, resilience."""
+    _install(session, "test")
+    session.run("pytest", "tests", *session.posargs)
+
+
+@nox.session
+def contract(session: nox.Session) -> None:
+    """The main job: the contract suite (Schemathesis + Hypothesis) against the embedded server.
+
+    Point it at another server with CONTRACT_BASE_URL and CONTRACT_API_KEY.
+    """
+    _install(session, "test")
+    session.run("pytest", "contract_tests", *session.posargs)
+
+
+@nox.session
+def mutants(session: nox.Session) -> None:
+    """Prove the contract suite bites: every broken server and spec variant must be caught."""
+    _install(session, "test")
+    session.run("python", "-m", "contract_tests.mutants", *session.posargs)
+
+
+@nox.session
+def cassettes(session: nox.Session) -> None:
+    """Re-record the reference cassettes by proxying the emulator (commit the result)."""
+    _install(session, "test")
+    session.run("python", "scripts/record_reference_cassettes.py", *session.posargs)
+
+
+@nox.session
+def bench(session: nox.Session) -> None:
+    """Benchmark the client, the server and the contract suite against baselines in the same run."""
+    _install(session, "test")
+    session.run("python", "scripts/bench.py", *session.posargs)
+
+
+@nox.session
+def serve(session: nox.Session) -> None:
+    """Run the recorded server locally (pass options after --, e.g. nox -s serve -- --port 9000)."""
+    _install(session)
+    session.run("recorded-server", "serve", *session.posargs)

@@ -1,0 +1,1 @@
+"""The recorded server: an emulator of Adapty's server-side profile endpoint."""
