@@ -1,0 +1,339 @@
+"""The server part of the benchmark: the recorded server and the bare baseline, side by side.
+
+Both run as separate uvicorn processes on loopback (same uvicorn loop and HTTP implementation,
+one worker each); the load generator (wrk, or the Python fallback) drives the same scenarios
+against each, one after the other, with a short warm-up before each measured run:
+
+- POST create: the seed's example body, a fresh ``adapty-customer-user-id`` per request, stored
+  in a SQLite *file* (the recorded server's durable writes);
+- GET: one existing profile, by ``adapty-customer-user-id``;
+- PATCH: the same profile, a small body (a name and two custom attributes).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import httpx
+from _bench_load import LoadResult, Scenario, run_load
+from _bench_report import Row, fmt_ms, fmt_rate, progress, verdict
+
+PROFILE_PATH = "/api/v2/server-side-api/profile/"
+SCRIPTS = Path(__file__).resolve().parent
+BENCH_API_KEY = "bench-api-key-0123456789"
+READ_TARGET = "bench-read-target"
+
+# The seed's example request (Adapty's "Create profile with server-side API" page).
+CREATE_BODY: dict[str, Any] = {
+    "first_name": "Jane",
+    "last_name": "Doe",
+    "gender": "f",
+    "email": "jane.doe@example.com",
+    "phone_number": "+1234567890",
+    "birthday": "2000-12-31",
+    "ip_country": "FR",
+    "store_country": "US",
+    "store": "app_store",
+    "analytics_disabled": True,
+    "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}],
+    "installation_meta": {
+        "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "device": "string",
+        "locale": "en",
+        "os": "string",
+        "platform": "iOS",
+        "timezone": "Europe/Rome",
+        "user_agent": (
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_1 like Mac OS X) AppleWebKit/605.1.15 "
+            "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
+        ),
+        "idfa": "EA7583CD-A667-48BC-B806-42ECB2B48333",
+        "idfv": "E9D48DA5-3930-4B41-8521-D953AECD2F33",
+        "advertising_id": "",
+        "android_id": "",
+        "android_app_set_id": "",
+    },
+}
+PATCH_BODY: dict[str, Any] = {
+    "first_name": "Janet",
+    "custom_attributes": [
+        {"key": "level", "value": 7},
+        {"key": "favourite_sport", "value": "climbing"},
+    ],
+}
+
+
+def _json(body: dict[str, Any]) -> bytes:
+    return json.dumps(body, separators=(",", ":")).encode()
+
+
+def scenarios(api_key: str) -> list[Scenario]:
+    auth = {"Authorization": f"Api-Key {api_key}"}
+    json_type = {"Content-Type": "application/json"}
+    read = {"adapty-customer-user-id": READ_TARGET}
+    return [
+        Scenario(
+            "POST create",
+            "POST",
+            PROFILE_PATH,
+            {**auth, **json_type},
+            _json(CREATE_BODY),
+            fresh_customer_user_id=True,
+        ),
+        Scenario("GET", "GET", PROFILE_PATH, {**auth, **read}),
+        Scenario("PATCH", "PATCH", PROFILE_PATH, {**auth, **json_type, **read}, _json(PATCH_BODY)),
+    ]
+
+
+@dataclass
+class Target:
+    """A server under load: its base URL and how to stop it."""
+
+    name: str
+    url: str
+    stop: Callable[[], None]
+    pid: int
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout_s: float = 20.0) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"{url}: the process exited with {proc.returncode}")
+        try:
+            if httpx.get(f"{url}/_recorded/health", timeout=1.0).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.05)
+    raise RuntimeError(f"{url}: not healthy after {timeout_s:.0f} s")
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _terminate(proc: subprocess.Popen[bytes]) -> None:
+    if proc.poll() is None:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=10)
+
+
+@contextmanager
+def baseline_server(log_dir: Path) -> Iterator[Target]:
+    """The bare Starlette app (scripts/_bench_baseline.py) in its own uvicorn process."""
+    port = _free_port()
+    log = (log_dir / "baseline.log").open("wb")
+    proc = subprocess.Popen(
+        [sys.executable, str(SCRIPTS / "_bench_baseline.py"), "--port", str(port)],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield Target("baseline", url, lambda: _terminate(proc), proc.pid)
+    finally:
+        _terminate(proc)
+        log.close()
+
+
+@contextmanager
+def recorded_server(db: Path, log_dir: Path) -> Iterator[Target]:
+    """``python -m recorded_server serve`` on a SQLite file, its log lines in log_dir."""
+    port = _free_port()
+    log = (log_dir / "recorded-server.log").open("wb")
+    env = {
+        **os.environ,
+        "RECORDED_SERVER_API_KEY": BENCH_API_KEY,
+        "RECORDED_SERVER_DB": str(db),
+        "RECORDED_SERVER_PORT": str(port),
+        "RECORDED_SERVER_HOST": "127.0.0.1",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "recorded_server", "serve"],
+        stdout=log,
+        stderr=subprocess.STDOUT,
+        env=env,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        _wait_healthy(url, proc)
+        yield Target("recorded server", url, lambda: _terminate(proc), proc.pid)
+    finally:
+        _terminate(proc)
+        log.close()
+
+
+def _prepare(target: Target) -> None:
+    """Create the profile that GET and PATCH use (the baseline ignores it)."""
+    response = httpx.post(
+        target.url + PROFILE_PATH,
+        headers={
+            "Authorization": f"Api-Key {BENCH_API_KEY}",
+            "adapty-customer-user-id": READ_TARGET,
+        },
+        json=CREATE_BODY,
+        timeout=10,
+    )
+    if response.status_code not in (200, 409):
+        raise RuntimeError(f"{target.name}: creating the read target: {response.status_code}")
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One scenario at one connection count: the server's and the baseline's runs."""
+
+    scenario: str
+    connections: int
+    server: LoadResult
+    baseline: LoadResult
+
+    @property
+    def ratio(self) -> float:
+        return self.server.rps / self.baseline.rps if self.baseline.rps else 0.0
+
+
+def _measure(
+    target: Target,
+    scenario: Scenario,
+    connections: int,
+    duration_s: float,
+    warmup_s: float,
+    use_wrk: bool,
+    repeat: int,
+) -> LoadResult:
+    if warmup_s > 0:
+        run_load(
+            target.url,
+            scenario,
+            connections=connections,
+            duration_s=warmup_s,
+            prefix=f"warm-{uuid.uuid4().hex[:8]}",
+            use_wrk=use_wrk,
+        )
+    results = [
+        run_load(
+            target.url,
+            scenario,
+            connections=connections,
+            duration_s=duration_s,
+            prefix=f"run-{uuid.uuid4().hex[:8]}",
+            use_wrk=use_wrk,
+        )
+        for _ in range(repeat)
+    ]
+    results.sort(key=lambda r: r.rps)
+    return results[len(results) // 2]
+
+
+def _describe(result: LoadResult) -> str:
+    errors = f", {result.errors} errors" if result.errors else ""
+    return (
+        f"{fmt_rate(result.rps)}, p50 {fmt_ms(result.p50_ms)}, p99 {fmt_ms(result.p99_ms)}{errors}"
+    )
+
+
+def run_server_bench(
+    *,
+    duration_s: float,
+    warmup_s: float,
+    connections: list[int],
+    use_wrk: bool,
+    repeat: int,
+) -> list[Pair]:
+    """Every scenario at every connection count, against both servers, alternating."""
+    pairs: list[Pair] = []
+    with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
+        tmp_path = Path(tmp)
+        db = tmp_path / "bench.sqlite3"
+        with baseline_server(tmp_path) as base, recorded_server(db, tmp_path) as server:
+            progress(f"baseline pid {base.pid} at {base.url}; recorded server pid {server.pid}")
+            progress(f"recorded server database: {db} (a file; its log: {tmp_path})")
+            for target in (base, server):
+                _prepare(target)
+            for scenario in scenarios(BENCH_API_KEY):
+                for conns in connections:
+                    results: dict[str, LoadResult] = {}
+                    for target in (base, server):
+                        progress(f"{scenario.name}, {conns} connections: {target.name} ...")
+                        results[target.name] = _measure(
+                            target, scenario, conns, duration_s, warmup_s, use_wrk, repeat
+                        )
+                        progress(f"  {target.name}: {_describe(results[target.name])}")
+                    pair = Pair(scenario.name, conns, results[server.name], results[base.name])
+                    progress(f"  ratio server/baseline: {pair.ratio:.2f}")
+                    pairs.append(pair)
+    return pairs
+
+
+# Targets (2-core machine): create >= 40% of the baseline with p99 < 25 ms at 64 connections;
+# GET >= 60% of the baseline.
+CREATE_MIN_RATIO = 0.40
+CREATE_MAX_P99_MS = 25.0
+GET_MIN_RATIO = 0.60
+TARGET_CONNECTIONS = 64
+
+
+def server_rows(pairs: list[Pair]) -> list[Row]:
+    rows: list[Row] = []
+    for pair in pairs:
+        target = ""
+        result = ""
+        errors = f" ({pair.server.errors} errors)" if pair.server.errors else ""
+        at_target = pair.connections == TARGET_CONNECTIONS
+        if at_target and pair.scenario == "POST create":
+            target = f">= {CREATE_MIN_RATIO:.2f}"
+            result = verdict(pair.ratio >= CREATE_MIN_RATIO and not pair.server.errors)
+        elif at_target and pair.scenario == "GET":
+            target = f">= {GET_MIN_RATIO:.2f}"
+            result = verdict(pair.ratio >= GET_MIN_RATIO and not pair.server.errors)
+        label = f"{pair.scenario}, {pair.connections} conns"
+        rows.append(
+            Row(
+                "server",
+                f"{label}: req/s",
+                fmt_rate(pair.server.rps) + errors,
+                fmt_rate(pair.baseline.rps),
+                f"{pair.ratio:.2f}",
+                target,
+                result,
+            )
+        )
+        p99_target = ""
+        p99_result = ""
+        if at_target and pair.scenario == "POST create":
+            p99_target = f"p99 < {CREATE_MAX_P99_MS:.0f} ms"
+            p99_result = verdict(pair.server.p99_ms < CREATE_MAX_P99_MS)
+        rows.append(
+            Row(
+                "server",
+                f"{label}: p50 / p99",
+                f"{fmt_ms(pair.server.p50_ms)} / {fmt_ms(pair.server.p99_ms)}",
+                f"{fmt_ms(pair.baseline.p50_ms)} / {fmt_ms(pair.baseline.p99_ms)}",
+                "",
+                p99_target,
+                p99_result,
+            )
+        )
+    return rows
