@@ -1,1 +1,477 @@
-"""pytest plugin (entry point ``pytest11``): placeholder until the fixtures land."""
+"""pytest plugin: a recorded server and a generated client for a service's own tests.
+
+Registered through the ``pytest11`` entry point ``adapty``, so installing the project is enough:
+
+    def test_signup(adapty_server, adapty_client):
+        signup(adapty_client, "user-1")
+        assert adapty_server.stored(customer_user_id="user-1")["fields"]["email"] == ...
+
+Fixtures:
+
+- ``adapty_server``: an :class:`AdaptyServer` handle. By default a real recorded server
+  (``python -m recorded_server serve``) on 127.0.0.1 and a free port, started once per test
+  session (once per pytest-xdist worker) with a temporary SQLite file, emptied before every test
+  unless the test is marked ``@pytest.mark.adapty_keep_store``.
+- ``adapty_client``: the generated ``AuthenticatedClient`` pointed at that server with its key.
+- ``adapty_async_client``: another ``AuthenticatedClient`` for the generated ``asyncio`` functions;
+  its ``httpx.AsyncClient`` keeps no idle connections, so it works in any event loop
+  (``asyncio.run``, ``@pytest.mark.anyio``, pytest-asyncio) and is closed after the test.
+
+``--adapty-url URL`` (or ``ADAPTY_SERVER_URL``) points the fixtures at another server instead
+(``recorded-server replay``, a shared emulator), with ``--adapty-api-key`` (or ``ADAPTY_API_KEY``).
+The inspection helpers then work only if that server answers ``GET /_recorded/health``; when it
+does not, a test that calls them is skipped with the reason, and no reset happens.
+
+This module is imported by every pytest run in the environment: it imports nothing heavy at import
+time (httpx, the server and the client are imported inside the fixtures) and never fails to import.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+from collections.abc import Iterator, Mapping
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypedDict
+
+import pytest
+
+if TYPE_CHECKING:
+    import httpx
+    from adapty_profile_client import AuthenticatedClient
+
+    from recorded_server.running import ServerProcess
+
+__all__ = [
+    "API_KEY_ENV",
+    "KEEP_STORE_MARKER",
+    "URL_ENV",
+    "AdaptyServer",
+    "AdaptyServerError",
+    "ProfileNotStored",
+    "StoredProfile",
+]
+
+URL_ENV = "ADAPTY_SERVER_URL"
+API_KEY_ENV = "ADAPTY_API_KEY"
+KEEP_STORE_MARKER = "adapty_keep_store"
+
+_START_TIMEOUT = 30.0
+_HTTP_TIMEOUT = 10.0
+_OUTPUT_LIMIT = 8000
+
+
+class StoredProfile(TypedDict):
+    """A profile as the inspection API returns it (``GET /_recorded/profiles/{id}``).
+
+    ``fields`` holds only the profile fields a request ever set: a field never sent is absent,
+    a field sent as ``null`` is present with the value ``None``. The same holds for each entry of
+    ``installation_metas`` (keyed by ``device_id``).
+    """
+
+    profile_id: str
+    customer_user_id: str | None
+    app_id: str
+    fields: dict[str, Any]
+    custom_attributes: list[dict[str, Any]]
+    installation_metas: dict[str, dict[str, Any]]
+    total_revenue_usd: float
+    access_levels: list[dict[str, Any]]
+    subscriptions: list[dict[str, Any]]
+    non_subscriptions: list[dict[str, Any]]
+
+
+class AdaptyServerError(RuntimeError):
+    """The server the fixtures use answered something unexpected (or stopped)."""
+
+
+class ProfileNotStored(LookupError):
+    """``AdaptyServer.stored()`` found no such profile in the server's store."""
+
+
+class AdaptyServer:
+    """The server the ``adapty_*`` fixtures talk to, and helpers to inspect and seed its store.
+
+    Attributes:
+        url: base URL, e.g. ``http://127.0.0.1:54321`` (no trailing slash).
+        api_key: the key the server accepts (``Authorization: Api-Key <api_key>``).
+        app_id: the app id the server answers with (``None`` for a server not started here).
+        process: the ``ServerProcess`` when the plugin started the server, else ``None``.
+        has_inspection: whether the server has the inspection API (``/_recorded/...``).
+    """
+
+    def __init__(
+        self,
+        url: str,
+        api_key: str,
+        app_id: str | None,
+        *,
+        process: ServerProcess | None = None,
+        no_inspection_reason: str | None = None,
+    ) -> None:
+        import httpx
+
+        self.url = url.rstrip("/")
+        self.api_key = api_key
+        self.app_id = app_id
+        self.process = process
+        self._no_inspection_reason = no_inspection_reason
+        self._http = httpx.Client(
+            base_url=self.url,
+            headers={"Authorization": f"Api-Key {api_key}"},
+            timeout=_HTTP_TIMEOUT,
+        )
+
+    def __repr__(self) -> str:
+        how = "started by the plugin" if self.process is not None else "external"
+        return f"<AdaptyServer {self.url} ({how}, inspection={self.has_inspection})>"
+
+    @property
+    def started_by_plugin(self) -> bool:
+        """True when this session started the server (False with ``--adapty-url``)."""
+        return self.process is not None
+
+    @property
+    def has_inspection(self) -> bool:
+        """True when the server answers ``GET /_recorded/health`` (a recorded server)."""
+        return self._no_inspection_reason is None
+
+    # -- inspection API -------------------------------------------------------------------
+
+    def reset(self) -> None:
+        """Empty the store (``DELETE /_recorded/profiles``)."""
+        self._require_inspection("reset()")
+        self._request("DELETE", "/_recorded/profiles", expect=204)
+
+    def profiles(self) -> list[StoredProfile]:
+        """Every stored profile (``GET /_recorded/profiles``)."""
+        self._require_inspection("profiles()")
+        body = self._request("GET", "/_recorded/profiles", expect=200).json()
+        profiles: list[StoredProfile] = body["profiles"]
+        return profiles
+
+    def stored(
+        self, profile_id: object = None, *, customer_user_id: str | None = None
+    ) -> StoredProfile:
+        """What the server stored for one profile, found by ``profile_id`` or ``customer_user_id``.
+
+        ``profile_id`` may be a string or a ``uuid.UUID`` (as the generated client returns it).
+        Raises :class:`ProfileNotStored` when the store holds no such profile.
+        """
+        self._require_inspection("stored()")
+        if (profile_id is None) == (customer_user_id is None):
+            raise TypeError("stored() takes a profile_id or a customer_user_id (exactly one)")
+        if customer_user_id is not None:
+            found = [p for p in self.profiles() if p["customer_user_id"] == customer_user_id]
+            if not found:
+                raise ProfileNotStored(
+                    f"no stored profile has customer_user_id {customer_user_id!r}"
+                    f" ({self._summary()})"
+                )
+            return found[0]
+        response = self._request("GET", f"/_recorded/profiles/{profile_id}", expect=(200, 404))
+        if response.status_code == 404:
+            raise ProfileNotStored(
+                f"no stored profile has profile_id {profile_id} ({self._summary()})"
+            )
+        profile: StoredProfile = response.json()
+        return profile
+
+    def load_fixtures(self, doc_or_path: Mapping[str, Any] | str | os.PathLike[str]) -> int:
+        """Load a fixtures document (``POST /_recorded/fixtures``); returns how many profiles.
+
+        ``doc_or_path`` is the document itself (``{"profiles": [...]}``, the format of
+        ``recorded-server serve --fixtures``) or the path of a JSON file holding it.
+        """
+        self._require_inspection("load_fixtures()")
+        if isinstance(doc_or_path, Mapping):
+            content = json.dumps(doc_or_path).encode()
+        else:
+            content = Path(doc_or_path).read_bytes()
+        response = self._request(
+            "POST",
+            "/_recorded/fixtures",
+            expect=200,
+            content=content,
+            headers={"Content-Type": "application/json"},
+        )
+        loaded: int = response.json()["loaded"]
+        return loaded
+
+    def load_seed(self) -> int:
+        """Load the shipped fixture built from the seed document's example profile."""
+        from importlib.resources import files
+
+        seed = files("recorded_server") / "fixtures" / "seed_profile.json"
+        return self.load_fixtures(json.loads(seed.read_bytes()))
+
+    # -- internals ------------------------------------------------------------------------
+
+    def _require_inspection(self, what: str) -> None:
+        if self._no_inspection_reason is not None:
+            pytest.skip(
+                f"adapty_server.{what} needs the inspection API (/_recorded/...), which the server"
+                f" at {self.url} does not have: {self._no_inspection_reason}"
+            )
+
+    def _summary(self) -> str:
+        ids = [(p["profile_id"], p["customer_user_id"]) for p in self.profiles()]
+        return f"{len(ids)} stored: {ids}" if ids else "the store is empty"
+
+    def _request(
+        self,
+        method: str,
+        path: str,
+        *,
+        expect: int | tuple[int, ...],
+        content: bytes | None = None,
+        headers: dict[str, str] | None = None,
+    ) -> httpx.Response:
+        import httpx
+
+        self._check_alive()
+        try:
+            response = self._http.request(method, path, content=content, headers=headers)
+        except httpx.HTTPError as exc:
+            raise AdaptyServerError(
+                f"{method} {self.url}{path} failed: {exc!r}{self._output_note()}"
+            ) from exc
+        expected = (expect,) if isinstance(expect, int) else expect
+        if response.status_code not in expected:
+            raise AdaptyServerError(
+                f"{method} {self.url}{path} answered {response.status_code}"
+                f" (expected {' or '.join(map(str, expected))}): {response.text[:2000]}"
+            )
+        return response
+
+    def _check_alive(self) -> None:
+        if self.process is None:
+            return
+        code = self.process.process.poll()
+        if code is not None:
+            raise AdaptyServerError(
+                f"the recorded server at {self.url} has stopped (exit code {code})"
+                f"{self._output_note()}"
+            )
+
+    def _output_note(self) -> str:
+        if self.process is None:
+            return ""
+        output = _process_output(self.process)
+        return f"\n--- recorded server output ---\n{output}" if output else ""
+
+    def _close(self) -> None:
+        self._http.close()
+        if self.process is not None:
+            try:
+                self.process.stop()
+            except Exception:
+                self.process.kill()
+
+
+# -- options and configuration ---------------------------------------------------------------
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    group = parser.getgroup("adapty", "Adapty recorded server (adapty_server, adapty_client)")
+    group.addoption(
+        "--adapty-url",
+        dest="adapty_url",
+        metavar="URL",
+        default=None,
+        help=(
+            "Point the adapty_* fixtures at this server instead of starting a recorded server"
+            f" (a replay, a shared emulator). Default: ${URL_ENV}."
+        ),
+    )
+    group.addoption(
+        "--adapty-api-key",
+        dest="adapty_api_key",
+        metavar="KEY",
+        default=None,
+        help=(
+            f"API key for the server of --adapty-url / ${URL_ENV}. Default: ${API_KEY_ENV}, else"
+            " the recorded server's development key. A server the plugin starts always uses"
+            " the development key."
+        ),
+    )
+    group.addoption(
+        "--adapty-server-arg",
+        dest="adapty_server_args",
+        metavar="ARG",
+        action="append",
+        default=[],
+        help=(
+            "Extra argument for the 'recorded-server serve' the plugin starts (repeatable),"
+            " e.g. --adapty-server-arg=--max-body=1024."
+        ),
+    )
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line(
+        "markers",
+        f"{KEEP_STORE_MARKER}: the adapty_server fixture keeps what earlier tests stored"
+        " (no reset before this test).",
+    )
+
+
+def pytest_report_header(config: pytest.Config) -> str | None:
+    url, source = _external_url(config)
+    if url is None:
+        return None
+    return f"adapty: the adapty_* fixtures use the server at {url} (from {source})"
+
+
+def _external_url(config: pytest.Config) -> tuple[str | None, str]:
+    option: str | None = config.getoption("adapty_url", None)
+    if option:
+        return option, "--adapty-url"
+    env = os.environ.get(URL_ENV)
+    if env:
+        return env, f"${URL_ENV}"
+    return None, ""
+
+
+def _external_api_key(config: pytest.Config) -> str:
+    option: str | None = config.getoption("adapty_api_key", None)
+    if option:
+        return option
+    env = os.environ.get(API_KEY_ENV)
+    if env:
+        return env
+    from recorded_server import DEFAULT_API_KEY
+
+    return DEFAULT_API_KEY
+
+
+# -- starting or reaching the server ---------------------------------------------------------
+
+
+def _process_output(process: ServerProcess) -> str:
+    """Whatever the server process wrote so far, bounded (empty when nothing is available)."""
+    reader = getattr(process, "output", None)
+    text: object = None
+    with contextlib.suppress(Exception):
+        text = reader() if callable(reader) else reader
+    if not isinstance(text, str):
+        return ""
+    if len(text) > _OUTPUT_LIMIT:
+        text = "[...]\n" + text[-_OUTPUT_LIMIT:]
+    return text
+
+
+def _start_server(config: pytest.Config, tmp_dir: Path) -> AdaptyServer:
+    from recorded_server import DEFAULT_APP_ID
+    from recorded_server.running import ServerProcess
+
+    args: list[str] = config.getoption("adapty_server_args", []) or []
+    process = ServerProcess(db=str(tmp_dir / "recorded-server.sqlite3"), extra_args=tuple(args))
+    try:
+        process.start(timeout=_START_TIMEOUT)
+    except Exception as exc:
+        output = _process_output(process)
+        with contextlib.suppress(Exception):
+            process.kill()
+        pytest.fail(
+            "adapty_server: the recorded server did not start"
+            f" ({type(exc).__name__}: {exc})"
+            + (f"\n--- recorded server output ---\n{output}" if output else ""),
+            pytrace=False,
+        )
+    return AdaptyServer(process.url, process.api_key, DEFAULT_APP_ID, process=process)
+
+
+def _connect(url: str, source: str, api_key: str) -> AdaptyServer:
+    import httpx
+
+    url = url.rstrip("/")
+    try:
+        response = httpx.get(f"{url}/_recorded/health", timeout=_HTTP_TIMEOUT)
+    except httpx.HTTPError as exc:
+        pytest.fail(
+            f"adapty_server: cannot reach the server at {url} (from {source}): {exc!r}",
+            pytrace=False,
+        )
+    reason = None
+    if response.status_code != 200:
+        reason = f"GET /_recorded/health answered {response.status_code}"
+    return AdaptyServer(url, api_key, None, no_inspection_reason=reason)
+
+
+# -- fixtures --------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="session")
+def _adapty_server_session(
+    request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
+) -> Iterator[AdaptyServer]:
+    """One server per session (per xdist worker): started here, or the one of --adapty-url."""
+    url, source = _external_url(request.config)
+    if url is not None:
+        server = _connect(url, source, _external_api_key(request.config))
+    else:
+        server = _start_server(request.config, tmp_path_factory.mktemp("adapty-server"))
+    try:
+        yield server
+    finally:
+        server._close()
+
+
+@pytest.fixture
+def adapty_server(
+    request: pytest.FixtureRequest, _adapty_server_session: AdaptyServer
+) -> AdaptyServer:
+    """The recorded server, emptied before this test (unless marked ``adapty_keep_store``)."""
+    server = _adapty_server_session
+    server._check_alive()
+    if server.has_inspection and request.node.get_closest_marker(KEEP_STORE_MARKER) is None:
+        server.reset()
+    return server
+
+
+def _make_client(server: AdaptyServer, **httpx_args: Any) -> AuthenticatedClient:
+    from adapty_profile_client import AuthenticatedClient
+
+    return AuthenticatedClient(
+        base_url=server.url, token=server.api_key, prefix="Api-Key", httpx_args=httpx_args
+    )
+
+
+@pytest.fixture
+def adapty_client(adapty_server: AdaptyServer) -> Iterator[AuthenticatedClient]:
+    """The generated ``AuthenticatedClient``, pointed at ``adapty_server`` with its key."""
+    client = _make_client(adapty_server)
+    try:
+        yield client
+    finally:
+        client.get_httpx_client().close()
+
+
+@pytest.fixture
+def adapty_async_client(adapty_server: AdaptyServer) -> Iterator[AuthenticatedClient]:
+    """An ``AuthenticatedClient`` for the generated ``asyncio``/``asyncio_detailed`` functions.
+
+    Its ``httpx.AsyncClient`` keeps no idle connection, so no connection outlives the event loop
+    that opened it: use it under ``asyncio.run``, ``@pytest.mark.anyio`` or pytest-asyncio, with or
+    without ``async with``. It is closed after the test.
+    """
+    import httpx
+
+    client = _make_client(adapty_server, limits=httpx.Limits(max_keepalive_connections=0))
+    try:
+        yield client
+    finally:
+        _close_async(client.get_async_httpx_client())
+
+
+def _close_async(http: httpx.AsyncClient) -> None:
+    import asyncio
+
+    if http.is_closed:
+        return
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(http.aclose())
