@@ -1,0 +1,207 @@
+"""Helpers for the cassette tests: a tiny upstream over a real socket, CLI subprocesses."""
+
+from __future__ import annotations
+
+import asyncio
+import gzip
+import json
+import os
+import socket
+import subprocess
+import sys
+import threading
+import time
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import pytest
+import uvicorn
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+from starlette.types import Receive, Scope, Send
+
+ROOT = Path(__file__).resolve().parents[2]
+_CLI_MODULE = (
+    "recorded_server"
+    if (ROOT / "recorded_server" / "__main__.py").exists()
+    else "recorded_server.cassette_cli"
+)
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on right now."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def wait_for_port(
+    port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 20
+) -> None:
+    """Wait until something accepts connections on ``port`` (or the process dies)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"process exited with {process.returncode} before listening")
+        try:
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                return
+        except OSError:
+            time.sleep(0.05)
+    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
+
+
+class _Upstream:
+    """An echo upstream: answers with what it received, plus a few special paths."""
+
+    def __init__(self) -> None:
+        self.received: list[dict[str, object]] = []
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        request = Request(scope, receive)
+        body = await request.body()
+        seen = {
+            "method": request.method,
+            "raw_path": scope["raw_path"].decode("latin-1"),
+            "query": scope["query_string"].decode("latin-1"),
+            "headers": [[n.decode("latin-1"), v.decode("latin-1")] for n, v in scope["headers"]],
+            "body": body.decode("utf-8", "replace"),
+        }
+        self.received.append(seen)
+        path = request.url.path
+        if path == "/slow":
+            await asyncio.sleep(float(request.query_params.get("seconds", "3")))
+        status = int(request.query_params.get("status", "200"))
+        if path == "/gzip":
+            compressed = gzip.compress(json.dumps({"compressed": True, "text": "x" * 200}).encode())
+            response = Response(
+                compressed,
+                status_code=status,
+                media_type="application/json",
+                headers={"content-encoding": "gzip"},
+            )
+        elif path == "/profile":
+            payload = json.dumps(
+                {"data": {"email": "jane@example.com", "phone_number": "+1234", "keep": "yes"}}
+            ).encode()
+            response = Response(payload, status_code=status, media_type="application/json")
+        elif path == "/empty":
+            response = Response(status_code=204)
+        else:
+            response = Response(
+                json.dumps(seen).encode(), status_code=status, media_type="application/json"
+            )
+        response.raw_headers.extend(
+            [
+                (b"request-id", os.urandom(16).hex().encode()),
+                (b"x-upstream", b"echo"),
+                (b"set-cookie", b"a=1"),
+                (b"set-cookie", b"b=2"),
+            ]
+        )
+        await response(scope, receive, send)
+
+
+class ThreadedServer:
+    """An ASGI app served by uvicorn on a real socket, in a thread of this process."""
+
+    def __init__(self, app: Starlette) -> None:
+        self.port = free_port()
+        config = uvicorn.Config(
+            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
+        )
+        self.server = uvicorn.Server(config)
+        self.thread = threading.Thread(target=self.server.run, daemon=True)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> ThreadedServer:
+        self.thread.start()
+        deadline = time.monotonic() + 20
+        while not self.server.started:
+            if time.monotonic() > deadline or not self.thread.is_alive():
+                raise RuntimeError("the upstream did not start")
+            time.sleep(0.02)
+        return self
+
+    def stop(self) -> None:
+        self.server.should_exit = True
+        self.thread.join(timeout=10)
+
+
+@pytest.fixture
+def upstream() -> Iterator[tuple[ThreadedServer, _Upstream]]:
+    """The echo upstream, listening on a free port."""
+    echo = _Upstream()
+    server = ThreadedServer(Starlette(routes=[Route("/{path:path}", echo)])).start()
+    try:
+        yield server, echo
+    finally:
+        server.stop()
+
+
+class CliProcess:
+    """``recorded-server <command> ... --port P`` as a real subprocess."""
+
+    def __init__(self, command: str, args: Sequence[str]) -> None:
+        self.port = free_port()
+        self.argv = [
+            sys.executable,
+            "-m",
+            _CLI_MODULE,
+            command,
+            *args,
+            "--port",
+            str(self.port),
+        ]
+        self.process: subprocess.Popen[bytes] | None = None
+        self.output = b""
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self) -> CliProcess:
+        self.process = subprocess.Popen(
+            self.argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+        )
+        try:
+            wait_for_port(self.port, self.process)
+        except BaseException:
+            self.stop()
+            raise RuntimeError(f"{self.argv} did not start: {self.output.decode()}") from None
+        return self
+
+    def stop(self) -> int:
+        assert self.process is not None
+        if self.process.poll() is None:
+            self.process.terminate()
+        try:
+            self.output, _ = self.process.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            self.process.kill()
+            self.output, _ = self.process.communicate()
+        return self.process.returncode
+
+    def __enter__(self) -> CliProcess:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+
+def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    """Run ``recorded-server ARGS`` to completion (verify)."""
+    return subprocess.run(
+        [sys.executable, "-m", _CLI_MODULE, *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        check=False,
+    )
