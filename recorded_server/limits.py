@@ -1,0 +1,38 @@
+"""The contract's numeric limits, in one place.
+
+Validation reads these as module attributes at call time (``limits.MAX_KEY_LENGTH``, never
+``from limits import ...``), so a test or a deliberately broken variant can monkeypatch them.
+"""
+
+from __future__ import annotations
+
+MAX_ATTRIBUTES = 30
+"""Most ``custom_attributes`` items in one request."""
+
+MAX_STORED_ATTRIBUTES = 30
+"""Most custom attributes a profile keeps after the request's merge (a cross-request rule)."""
+
+MAX_KEY_LENGTH = 30
+"""Most code points in a custom attribute key."""
+
+MAX_VALUE_LENGTH = 30
+"""Most code points in a string custom attribute value."""
+
+MAX_CUSTOMER_USER_ID_LENGTH = 255
+"""Most characters in the ``adapty-customer-user-id`` header."""
+
+DEFAULT_MAX_BODY = 65536
+"""Default request body limit in bytes (64 KiB); larger bodies get 413."""
+
+MAX_FIXTURES_BODY = 16 * 1024 * 1024
+"""Body limit of ``POST /_recorded/fixtures`` (fixture documents may be larger than a profile)."""
+
+BODY_READ_TIMEOUT = 30.0
+"""Seconds a client may take to send its whole body before it gets 408."""
+
+GRACEFUL_SHUTDOWN_TIMEOUT = 10
+"""Seconds uvicorn waits for open requests on SIGTERM before closing them."""
+
+MAX_JSON_INT_DIGITS = 4000
+"""Longer integer literals are read as floats (so they overflow to inf and fail validation)
+instead of tripping Python's int-to-str digit limit."""

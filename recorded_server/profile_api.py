@@ -1,0 +1,83 @@
+"""The profile endpoint, ``/api/v2/server-side-api/profile/``: POST, GET, PATCH and DELETE.
+
+Order of checks (the contract's): 401 (in :mod:`recorded_server.auth`, before routing) -> 405 (in
+:class:`~recorded_server.endpoints.Methods`) -> 400 identity and platform headers -> 415 -> 413 ->
+400 body (parse, then validation) -> 404 / 409 and the rules that need the stored profile.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from starlette.requests import Request
+from starlette.responses import Response
+
+from recorded_server import errors
+from recorded_server.endpoints import Methods, json_body, json_response
+from recorded_server.headers import Identity, identity
+from recorded_server.profiles import new_profile, updated_profile
+from recorded_server.records import ProfileRecord, response_data
+from recorded_server.runtime import runtime_of
+from recorded_server.storage import Lookup
+from recorded_server.validation import validate_profile_body
+
+PROFILE_PATH = "/api/v2/server-side-api/profile/"
+
+
+def _lookup(who: Identity) -> Lookup:
+    """``adapty-profile-id`` names the profile when sent; else ``adapty-customer-user-id``."""
+    if who.profile_id is not None:
+        return Lookup("profile_id", who.profile_id)
+    assert who.customer_user_id is not None  # identity() guarantees one of the two
+    return Lookup("customer_user_id", who.customer_user_id)
+
+
+def _answer(request: Request, record: ProfileRecord) -> Response:
+    return json_response({"data": response_data(record, runtime_of(request).settings.app_id)})
+
+
+async def create_profile(request: Request) -> Response:
+    runtime = runtime_of(request)
+    who = identity(request.scope["headers"])
+    body = await json_body(request, runtime.settings.max_body)
+    changes = validate_profile_body(body, "create")
+    profile_id = who.profile_id if who.profile_id is not None else str(uuid.uuid4())
+    record = new_profile(changes, profile_id, who.customer_user_id)
+    await runtime.storage.insert(record)
+    return _answer(request, record)
+
+
+async def read_profile(request: Request) -> Response:
+    who = identity(request.scope["headers"])
+    record = await runtime_of(request).storage.get(_lookup(who))
+    if record is None:
+        raise errors.not_found()
+    return _answer(request, record)
+
+
+async def update_profile(request: Request) -> Response:
+    runtime = runtime_of(request)
+    who = identity(request.scope["headers"])
+    body = await json_body(request, runtime.settings.max_body)
+    changes = validate_profile_body(body, "update")
+    record = await runtime.storage.update(
+        _lookup(who), lambda stored: updated_profile(stored, changes)
+    )
+    return _answer(request, record)
+
+
+async def delete_profile(request: Request) -> Response:
+    who = identity(request.scope["headers"])
+    if not await runtime_of(request).storage.delete(_lookup(who)):
+        raise errors.not_found()
+    return Response(status_code=204)
+
+
+profile_endpoint = Methods(
+    {
+        "GET": read_profile,
+        "POST": create_profile,
+        "PATCH": update_profile,
+        "DELETE": delete_profile,
+    }
+)

@@ -1,0 +1,90 @@
+"""The profile rules that need the stored state: create, update, and the attribute cap.
+
+Pure functions on :class:`~recorded_server.records.ProfileRecord`; the storage layer runs
+:func:`apply_update` inside its single writer, so a read-modify-write never loses an update.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from collections.abc import Iterable
+
+from recorded_server import errors, limits
+from recorded_server.records import AttributeValue, JSONObject, ProfileRecord
+from recorded_server.validation import AttributeChange, ProfileChanges
+
+
+def new_profile(
+    changes: ProfileChanges, profile_id: str, customer_user_id: str | None
+) -> ProfileRecord:
+    """The profile a valid POST creates (``analytics_disabled`` defaults to false).
+
+    Raises 400 if the attributes would exceed ``limits.MAX_STORED_ATTRIBUTES``.
+    """
+    record = ProfileRecord(profile_id=profile_id, customer_user_id=customer_user_id)
+    record.fields.update(changes.fields)
+    problems: list[tuple[str | None, list[str]]] = []
+    if changes.attributes is not None:
+        record.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
+    if changes.installation_meta is not None:
+        record.installation_metas = _meta_merged({}, changes.installation_meta)
+    if problems:
+        raise errors.bad_request(problems)
+    return record
+
+
+def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRecord:
+    """The profile after a valid PATCH: sent fields set (``null`` clears), omitted fields kept.
+
+    Raises 400 (storing nothing) when a ``null`` idfa/idfv/advertising_id meets a profile whose
+    stored analytics is enabled, or when the merge would exceed ``limits.MAX_STORED_ATTRIBUTES``.
+    """
+    problems: list[tuple[str | None, list[str]]] = []
+    if changes.deferred_nulls and record.fields.get("analytics_disabled") is not True:
+        problems.extend(
+            (f"installation_meta.{name}", [errors.NOT_NULL]) for name in changes.deferred_nulls
+        )
+    result = dataclasses.replace(record, fields={**record.fields, **changes.fields})
+    if changes.attributes is not None:
+        result.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
+    if changes.installation_meta is not None:
+        result.installation_metas = _meta_merged(
+            record.installation_metas, changes.installation_meta
+        )
+    if problems:
+        raise errors.bad_request(problems)
+    return result
+
+
+def _merged(
+    stored: dict[str, AttributeValue],
+    changes: Iterable[AttributeChange],
+    problems: list[tuple[str | None, list[str]]],
+) -> dict[str, AttributeValue]:
+    """Stored attributes merged by key with the request's (``None`` deletes; new keys go last)."""
+    merged = dict(stored)
+    for key, value in changes:
+        if value is None:
+            merged.pop(key, None)
+        else:
+            merged[key] = value
+    cap = limits.MAX_STORED_ATTRIBUTES
+    if len(merged) > cap:
+        problems.append(
+            (
+                "custom_attributes",
+                [
+                    f"A profile keeps at most {cap} custom attributes; this request would leave "
+                    f"{len(merged)} stored."
+                ],
+            )
+        )
+    return merged
+
+
+def _meta_merged(stored: dict[str, JSONObject], meta: JSONObject) -> dict[str, JSONObject]:
+    """The entry of the request's device_id updated field by field; other devices untouched."""
+    merged = dict(stored)
+    device_id = meta["device_id"]
+    merged[device_id] = {**stored.get(device_id, {}), **meta}
+    return merged

@@ -1,0 +1,77 @@
+"""The outermost layer: a Request-Id on every response, one log line per request, and the last
+resort that turns an unexpected exception into an enveloped 500 (tests prove no input reaches it).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+import uuid
+
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from recorded_server import errors
+
+access_log = logging.getLogger("recorded_server.access")
+error_log = logging.getLogger("recorded_server.errors")
+
+REQUEST_ID_SCOPE_KEY = "recorded_server.request_id"
+_REDACTED = "[redacted]"
+
+
+def _printable(text: str, secret: str) -> str:
+    """``text`` safe for a log line: the secret redacted, control characters escaped."""
+    if secret and secret in text:
+        text = text.replace(secret, _REDACTED)
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)
+
+
+class RequestLogMiddleware:
+    """Adds ``Request-Id`` (uuid4 hex) to every response and logs
+    ``<request-id> <method> <path> <status> <duration>ms``; never the API key, never headers."""
+
+    def __init__(self, app: ASGIApp, api_key: str) -> None:
+        self.app = app
+        self.api_key = api_key
+        self.unhandled_errors = 0
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        request_id = uuid.uuid4().hex
+        scope[REQUEST_ID_SCOPE_KEY] = request_id
+        header = (b"request-id", request_id.encode())
+        started = time.perf_counter()
+        status = 0
+
+        async def send_with_id(message: Message) -> None:
+            nonlocal status
+            if message["type"] == "http.response.start":
+                status = message["status"]
+                message["headers"] = [*message.get("headers", ()), header]
+            await send(message)
+
+        try:
+            await self.app(scope, receive, send_with_id)
+        except Exception:
+            self.unhandled_errors += 1
+            error_log.exception("%s unhandled exception (answered 500); this is a bug", request_id)
+            if status == 0:  # else a response had started: nothing sane to add to it
+                response = errors.error_response(
+                    500, "server_error", [(errors.NON_FIELD, [errors.SERVER_ERROR])]
+                )
+                await response(scope, receive, send_with_id)
+        finally:
+            if access_log.isEnabledFor(logging.INFO):
+                elapsed = (time.perf_counter() - started) * 1000
+                access_log.info(
+                    "%s %s %s %d %.1fms",
+                    request_id,
+                    _printable(scope["method"], self.api_key),
+                    _printable(scope["path"], self.api_key),
+                    status,
+                    elapsed,
+                )

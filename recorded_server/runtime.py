@@ -1,0 +1,84 @@
+"""What an app instance holds while it runs: its settings and its storage.
+
+The storage opens in the app's lifespan; an ASGI harness that skips the lifespan (some test
+clients do) gets it opened on the first request instead.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+
+from recorded_server import errors
+from recorded_server.fixture_loader import read_fixture_file
+from recorded_server.settings import Settings
+from recorded_server.storage import Storage
+
+log = logging.getLogger("recorded_server")
+
+
+class Runtime:
+    def __init__(self, settings: Settings) -> None:
+        self.settings = settings
+        self._storage: Storage | None = None
+        self._lock = threading.Lock()
+        self.fixtures_loaded = 0
+
+    @property
+    def storage(self) -> Storage:
+        """The open storage (opened now if the lifespan did not run)."""
+        storage = self._storage
+        if storage is None or storage.closed:
+            with self._lock:
+                if self._storage is None or self._storage.closed:
+                    self.start()
+                storage = self._storage
+        assert storage is not None
+        return storage
+
+    def start(self) -> None:
+        """Open the storage and load the fixtures file, if any (raises on failure)."""
+        storage = Storage.open(self.settings.db)
+        try:
+            if self.settings.fixtures is not None:
+                records = read_fixture_file(self.settings.fixtures)
+                try:
+                    self.fixtures_loaded = storage.put_many_blocking(records)
+                except errors.ApiError as exc:
+                    raise ValueError(
+                        f"fixtures file {self.settings.fixtures}: {exc.errors[0][1][0]}"
+                    ) from exc
+                log.info(
+                    "loaded %d fixture profile(s) from %s",
+                    self.fixtures_loaded,
+                    self.settings.fixtures,
+                )
+        except BaseException:
+            storage.close()
+            raise
+        self._storage = storage
+
+    def stop(self) -> None:
+        with self._lock:
+            if self._storage is not None:
+                self._storage.close()
+                self._storage = None
+
+    @asynccontextmanager
+    async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
+        with self._lock:
+            self.start()
+        try:
+            yield
+        finally:
+            self.stop()
+
+
+def runtime_of(request: Request) -> Runtime:
+    runtime: Runtime = request.app.state.runtime
+    return runtime
