@@ -54,19 +54,30 @@ def _upstream(text: str) -> str:
 
 
 def _serve(app: Any, host: str, port: int, what: str) -> int:
+    import socket
+
     import uvicorn
 
-    print(f"recorded-server {what} on http://{host}:{port}", file=sys.stderr, flush=True)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind((host, port))
+    except OSError as exc:
+        sock.close()
+        print(f"recorded-server: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
+        return 2
+    bound = sock.getsockname()[1]  # the real port when --port 0
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    print(f"recorded-server {what}, listening on http://{shown}:{bound}", flush=True)
     config = uvicorn.Config(
         app,
-        host=host,
-        port=port,
         log_level="info",
         server_header=False,  # the answers are the upstream's (or the recording's), not ours
         date_header=False,
         lifespan="on",
     )
-    uvicorn.Server(config).run()
+    uvicorn.Server(config).run(sockets=[sock])
     return 0
 
 
@@ -103,8 +114,15 @@ def _run_replay(args: argparse.Namespace) -> int:
     return _serve(app, args.host, args.port, f"replay: {count} recordings from {args.cassettes}")
 
 
+def _shown(path: Path) -> str:
+    try:
+        return path.resolve().relative_to(Path.cwd().resolve()).as_posix()
+    except ValueError:
+        return str(path)
+
+
 def _run_verify(args: argparse.Namespace) -> int:
-    from recorded_server.spec import load_spec
+    from recorded_server.spec import checkout_spec_path, load_spec
     from recorded_server.verify import verify_cassettes
 
     directory = Path(args.cassettes)
@@ -119,7 +137,12 @@ def _run_verify(args: argparse.Namespace) -> int:
     spec_path = Path(args.spec) if args.spec else None
     spec = load_spec(spec_path)
     report = verify_cassettes(spec, cassettes, root=directory)
-    for line in report.lines(str(spec_path) if spec_path else "the bundled spec"):
+    if spec_path is None:
+        checkout = checkout_spec_path()
+        spec_name = _shown(checkout) if checkout.is_file() else "the spec bundled with the client"
+    else:
+        spec_name = str(spec_path)
+    for line in report.lines(spec_name):
         print(line)
     return 0 if report.clean else 1
 
@@ -142,7 +165,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     record.add_argument("--cassettes", required=True, metavar="DIR", help="where cassettes go")
     record.add_argument("--host", default=DEFAULT_HOST, help=f"listen address ({DEFAULT_HOST})")
     record.add_argument(
-        "--port", type=_port, default=DEFAULT_RECORD_PORT, help=f"({DEFAULT_RECORD_PORT})"
+        "--port",
+        type=_port,
+        default=DEFAULT_RECORD_PORT,
+        help=f"0 picks a free one, shown in the banner ({DEFAULT_RECORD_PORT})",
     )
     record.add_argument(
         "--scenario",
@@ -188,7 +214,10 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     replay.add_argument("--cassettes", required=True, metavar="DIR", help="cassettes to serve")
     replay.add_argument("--host", default=DEFAULT_HOST, help=f"listen address ({DEFAULT_HOST})")
     replay.add_argument(
-        "--port", type=_port, default=DEFAULT_REPLAY_PORT, help=f"({DEFAULT_REPLAY_PORT})"
+        "--port",
+        type=_port,
+        default=DEFAULT_REPLAY_PORT,
+        help=f"0 picks a free one, shown in the banner ({DEFAULT_REPLAY_PORT})",
     )
     replay.add_argument(
         "--redact",

@@ -17,6 +17,7 @@ the JSON path of the offending value.
 from __future__ import annotations
 
 import contextlib
+import json
 import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
@@ -129,7 +130,7 @@ def _pick_media(content: Mapping[str, Any], media: str | None) -> tuple[str | No
 
 
 def _schema_errors(
-    spec: Mapping[str, Any], schema: Mapping[str, Any], instance: object
+    spec: Mapping[str, Any], schema: Mapping[str, Any], instance: Any
 ) -> Iterator[tuple[str, str]]:
     """``(json_path, message)`` for each way ``instance`` breaks ``schema``."""
     checker = validator(dict(schema), dict(spec))
@@ -137,15 +138,29 @@ def _schema_errors(
         checker.iter_errors(instance), key=lambda e: (list(map(str, e.absolute_path)), e.message)
     )
     for error in errors:
-        message = error.message
+        message = _json_message(error)
         if error.context:
             deepest = best_match(error.context)
             if deepest is not None and deepest.json_path != error.json_path:
-                yield deepest.json_path, f"{deepest.message} ({message})"
+                yield deepest.json_path, f"{_json_message(deepest)} ({message})"
                 continue
-            if deepest is not None:
-                message = f"{message}: {deepest.message}"
+            branches = list(dict.fromkeys(_json_message(e) for e in error.context))
+            message = f"{message}: {'; '.join(branches[:4])}"
         yield error.json_path, message
+
+
+def _json_message(error: ValidationError) -> str:
+    """jsonschema's message with the value shown as JSON (``null``, not ``None``)."""
+    shown = repr(error.instance)
+    if error.message.startswith(shown):
+        try:
+            as_json = json.dumps(error.instance, ensure_ascii=False)
+        except (TypeError, ValueError):
+            return error.message
+        if len(as_json) > 80:
+            as_json = as_json[:77] + "..."
+        return as_json + error.message[len(shown) :]
+    return error.message
 
 
 class _Checker:
@@ -238,7 +253,7 @@ class _Checker:
         schema = header.get("schema")
         if isinstance(schema, Mapping):
             for json_path, message in _schema_errors(self.spec, schema, value):
-                self.drift(where, json_path, message)
+                self.drift(where, "" if json_path == "$" else json_path, message)
 
     def check_body(
         self,

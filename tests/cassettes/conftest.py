@@ -23,11 +23,6 @@ from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
 ROOT = Path(__file__).resolve().parents[2]
-_CLI_MODULE = (
-    "recorded_server"
-    if (ROOT / "recorded_server" / "__main__.py").exists()
-    else "recorded_server.cassette_cli"
-)
 
 
 def free_port() -> int:
@@ -153,7 +148,7 @@ class CliProcess:
         self.argv = [
             sys.executable,
             "-m",
-            _CLI_MODULE,
+            "recorded_server",
             command,
             *args,
             "--port",
@@ -198,7 +193,7 @@ class CliProcess:
 def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
     """Run ``recorded-server ARGS`` to completion (verify)."""
     return subprocess.run(
-        [sys.executable, "-m", _CLI_MODULE, *args],
+        [sys.executable, "-m", "recorded_server", *args],
         cwd=ROOT,
         capture_output=True,
         text=True,
