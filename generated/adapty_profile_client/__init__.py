@@ -1,1 +1,8 @@
-"""Placeholder until the client is generated (nox -s generate)."""
+"""A client library for accessing Adapty server-side profile API"""
+
+from .client import AuthenticatedClient, Client
+
+__all__ = (
+    "AuthenticatedClient",
+    "Client",
+)

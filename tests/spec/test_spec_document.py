@@ -340,3 +340,20 @@ def test_the_server_app_never_imports_the_spec_module() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=60, check=True
     )
     assert result.stdout.split() == ["False"]
+
+
+def test_load_spec_falls_back_to_the_copy_bundled_with_the_client(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    """Installed from a wheel there is no checkout: the client package carries the spec."""
+    import recorded_server.spec as spec_module
+
+    monkeypatch.setattr(spec_module, "checkout_spec_path", lambda: tmp_path / "absent.yaml")
+    assert spec_module.load_spec() == yaml.safe_load(SPEC_PATH.read_text(encoding="utf-8"))
+
+
+def test_the_bundled_copy_is_the_spec_byte_for_byte() -> None:
+    from importlib import resources
+
+    bundled = resources.files("adapty_profile_client").joinpath("profile.yaml")
+    assert bundled.read_bytes() == SPEC_PATH.read_bytes()

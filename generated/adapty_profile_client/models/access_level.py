@@ -1,0 +1,368 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+if TYPE_CHECKING:
+    from ..models.access_level_offer import AccessLevelOffer
+
+
+T = TypeVar("T", bound="AccessLevel")
+
+
+@_attrs_define
+class AccessLevel:
+    """An access level of the user, such as `premium`.
+
+    Attributes:
+        access_level_id (str): The access level's id, as set up in Adapty.
+        store (str): The store of the purchase that grants it.
+        store_product_id (str): The product's id in the store.
+        store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
+        store_transaction_id (str | Unset): The transaction's id in the store.
+        store_original_transaction_id (str | Unset): The id of the first transaction of the purchase chain.
+        offer (AccessLevelOffer | None | Unset): The offer applied to the purchase, or `null`.
+        environment (str | Unset): The store environment, `Production` or `Sandbox`.
+        starts_at (datetime.datetime | None | Unset): When the access level starts (it may be in the future), or `null`.
+        purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms the API
+            writes:
+            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
+            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
+            into a timezone-aware `datetime`.
+
+            `format: date-time` alone would reject the first form (in jsonschema and
+            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
+            format, or the offset without a colon, checked by a pattern. The client
+            generator reads `x-client-schema` instead (plain `format: date-time`,
+            which it parses with `datetime.fromisoformat`, accepting both forms).
+        originally_purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms
+            the API writes:
+            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
+            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
+            into a timezone-aware `datetime`.
+
+            `format: date-time` alone would reject the first form (in jsonschema and
+            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
+            format, or the offset without a colon, checked by a pattern. The client
+            generator reads `x-client-schema` instead (plain `format: date-time`,
+            which it parses with `datetime.fromisoformat`, accepting both forms).
+        expires_at (datetime.datetime | None | Unset): When the access level expires, or `null` for a lifetime one.
+        renewal_cancelled_at (datetime.datetime | None | Unset): When the auto-renewal was cancelled, or `null`.
+        billing_issue_detected_at (datetime.datetime | None | Unset): When a billing issue was detected, or `null`.
+        is_in_grace_period (bool | Unset): Whether the access level is in a grace period after a billing issue.
+        cancellation_reason (None | str | Unset): Why the access level was cancelled, such as `voluntarily_cancelled`,
+            or `null`.
+    """
+
+    access_level_id: str
+    store: str
+    store_product_id: str
+    store_base_plan_id: None | str | Unset = UNSET
+    store_transaction_id: str | Unset = UNSET
+    store_original_transaction_id: str | Unset = UNSET
+    offer: AccessLevelOffer | None | Unset = UNSET
+    environment: str | Unset = UNSET
+    starts_at: datetime.datetime | None | Unset = UNSET
+    purchased_at: datetime.datetime | Unset = UNSET
+    originally_purchased_at: datetime.datetime | Unset = UNSET
+    expires_at: datetime.datetime | None | Unset = UNSET
+    renewal_cancelled_at: datetime.datetime | None | Unset = UNSET
+    billing_issue_detected_at: datetime.datetime | None | Unset = UNSET
+    is_in_grace_period: bool | Unset = UNSET
+    cancellation_reason: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        from ..models.access_level_offer import AccessLevelOffer  # noqa: PLC0415
+
+        access_level_id = self.access_level_id
+
+        store = self.store
+
+        store_product_id = self.store_product_id
+
+        store_base_plan_id: None | str | Unset
+        if isinstance(self.store_base_plan_id, Unset):
+            store_base_plan_id = UNSET
+        else:
+            store_base_plan_id = self.store_base_plan_id
+
+        store_transaction_id = self.store_transaction_id
+
+        store_original_transaction_id = self.store_original_transaction_id
+
+        offer: dict[str, Any] | None | Unset
+        if isinstance(self.offer, Unset):
+            offer = UNSET
+        elif isinstance(self.offer, AccessLevelOffer):
+            offer = self.offer.to_dict()
+        else:
+            offer = self.offer
+
+        environment = self.environment
+
+        starts_at: None | str | Unset
+        if isinstance(self.starts_at, Unset):
+            starts_at = UNSET
+        elif isinstance(self.starts_at, datetime.datetime):
+            starts_at = self.starts_at.isoformat()
+        else:
+            starts_at = self.starts_at
+
+        purchased_at: str | Unset = UNSET
+        if not isinstance(self.purchased_at, Unset):
+            purchased_at = self.purchased_at.isoformat()
+
+        originally_purchased_at: str | Unset = UNSET
+        if not isinstance(self.originally_purchased_at, Unset):
+            originally_purchased_at = self.originally_purchased_at.isoformat()
+
+        expires_at: None | str | Unset
+        if isinstance(self.expires_at, Unset):
+            expires_at = UNSET
+        elif isinstance(self.expires_at, datetime.datetime):
+            expires_at = self.expires_at.isoformat()
+        else:
+            expires_at = self.expires_at
+
+        renewal_cancelled_at: None | str | Unset
+        if isinstance(self.renewal_cancelled_at, Unset):
+            renewal_cancelled_at = UNSET
+        elif isinstance(self.renewal_cancelled_at, datetime.datetime):
+            renewal_cancelled_at = self.renewal_cancelled_at.isoformat()
+        else:
+            renewal_cancelled_at = self.renewal_cancelled_at
+
+        billing_issue_detected_at: None | str | Unset
+        if isinstance(self.billing_issue_detected_at, Unset):
+            billing_issue_detected_at = UNSET
+        elif isinstance(self.billing_issue_detected_at, datetime.datetime):
+            billing_issue_detected_at = self.billing_issue_detected_at.isoformat()
+        else:
+            billing_issue_detected_at = self.billing_issue_detected_at
+
+        is_in_grace_period = self.is_in_grace_period
+
+        cancellation_reason: None | str | Unset
+        if isinstance(self.cancellation_reason, Unset):
+            cancellation_reason = UNSET
+        else:
+            cancellation_reason = self.cancellation_reason
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "access_level_id": access_level_id,
+                "store": store,
+                "store_product_id": store_product_id,
+            }
+        )
+        if store_base_plan_id is not UNSET:
+            field_dict["store_base_plan_id"] = store_base_plan_id
+        if store_transaction_id is not UNSET:
+            field_dict["store_transaction_id"] = store_transaction_id
+        if store_original_transaction_id is not UNSET:
+            field_dict["store_original_transaction_id"] = store_original_transaction_id
+        if offer is not UNSET:
+            field_dict["offer"] = offer
+        if environment is not UNSET:
+            field_dict["environment"] = environment
+        if starts_at is not UNSET:
+            field_dict["starts_at"] = starts_at
+        if purchased_at is not UNSET:
+            field_dict["purchased_at"] = purchased_at
+        if originally_purchased_at is not UNSET:
+            field_dict["originally_purchased_at"] = originally_purchased_at
+        if expires_at is not UNSET:
+            field_dict["expires_at"] = expires_at
+        if renewal_cancelled_at is not UNSET:
+            field_dict["renewal_cancelled_at"] = renewal_cancelled_at
+        if billing_issue_detected_at is not UNSET:
+            field_dict["billing_issue_detected_at"] = billing_issue_detected_at
+        if is_in_grace_period is not UNSET:
+            field_dict["is_in_grace_period"] = is_in_grace_period
+        if cancellation_reason is not UNSET:
+            field_dict["cancellation_reason"] = cancellation_reason
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.access_level_offer import AccessLevelOffer  # noqa: PLC0415
+
+        d = dict(src_dict)
+        access_level_id = d.pop("access_level_id")
+
+        store = d.pop("store")
+
+        store_product_id = d.pop("store_product_id")
+
+        def _parse_store_base_plan_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        store_base_plan_id = _parse_store_base_plan_id(d.pop("store_base_plan_id", UNSET))
+
+        store_transaction_id = d.pop("store_transaction_id", UNSET)
+
+        store_original_transaction_id = d.pop("store_original_transaction_id", UNSET)
+
+        def _parse_offer(data: object) -> AccessLevelOffer | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, dict):
+                    raise TypeError()
+                offer_type_0 = AccessLevelOffer.from_dict(data)
+
+                return offer_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(AccessLevelOffer | None | Unset, data)
+
+        offer = _parse_offer(d.pop("offer", UNSET))
+
+        environment = d.pop("environment", UNSET)
+
+        def _parse_starts_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                starts_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return starts_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        starts_at = _parse_starts_at(d.pop("starts_at", UNSET))
+
+        _purchased_at = d.pop("purchased_at", UNSET)
+        purchased_at: datetime.datetime | Unset
+        if isinstance(_purchased_at, Unset):
+            purchased_at = UNSET
+        else:
+            purchased_at = datetime.datetime.fromisoformat(_purchased_at)
+
+        _originally_purchased_at = d.pop("originally_purchased_at", UNSET)
+        originally_purchased_at: datetime.datetime | Unset
+        if isinstance(_originally_purchased_at, Unset):
+            originally_purchased_at = UNSET
+        else:
+            originally_purchased_at = datetime.datetime.fromisoformat(_originally_purchased_at)
+
+        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return expires_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
+
+        def _parse_renewal_cancelled_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                renewal_cancelled_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return renewal_cancelled_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        renewal_cancelled_at = _parse_renewal_cancelled_at(d.pop("renewal_cancelled_at", UNSET))
+
+        def _parse_billing_issue_detected_at(data: object) -> datetime.datetime | None | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                billing_issue_detected_at_type_0 = datetime.datetime.fromisoformat(data)
+
+                return billing_issue_detected_at_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(datetime.datetime | None | Unset, data)
+
+        billing_issue_detected_at = _parse_billing_issue_detected_at(d.pop("billing_issue_detected_at", UNSET))
+
+        is_in_grace_period = d.pop("is_in_grace_period", UNSET)
+
+        def _parse_cancellation_reason(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        cancellation_reason = _parse_cancellation_reason(d.pop("cancellation_reason", UNSET))
+
+        access_level = cls(
+            access_level_id=access_level_id,
+            store=store,
+            store_product_id=store_product_id,
+            store_base_plan_id=store_base_plan_id,
+            store_transaction_id=store_transaction_id,
+            store_original_transaction_id=store_original_transaction_id,
+            offer=offer,
+            environment=environment,
+            starts_at=starts_at,
+            purchased_at=purchased_at,
+            originally_purchased_at=originally_purchased_at,
+            expires_at=expires_at,
+            renewal_cancelled_at=renewal_cancelled_at,
+            billing_issue_detected_at=billing_issue_detected_at,
+            is_in_grace_period=is_in_grace_period,
+            cancellation_reason=cancellation_reason,
+        )
+
+        access_level.additional_properties = d
+        return access_level
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,94 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.error_item import ErrorItem
+
+
+T = TypeVar("T", bound="ErrorResponse")
+
+
+@_attrs_define
+class ErrorResponse:
+    """The envelope of every error, with `status_code` equal to the HTTP status.
+
+    Attributes:
+        errors (list[ErrorItem]): What went wrong, one item per offending field or header.
+        error_code (str): A short error name: `bad_request`, `parse_error`, `not_authenticated`,
+            `not_found`, `method_not_allowed`, `profile_already_exists`,
+            `request_too_large` or `unsupported_media_type`.
+        status_code (int): The HTTP status of the response.
+    """
+
+    errors: list[ErrorItem]
+    error_code: str
+    status_code: int
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        errors = []
+        for errors_item_data in self.errors:
+            errors_item = errors_item_data.to_dict()
+            errors.append(errors_item)
+
+        error_code = self.error_code
+
+        status_code = self.status_code
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "errors": errors,
+                "error_code": error_code,
+                "status_code": status_code,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.error_item import ErrorItem  # noqa: PLC0415
+
+        d = dict(src_dict)
+        errors = []
+        _errors = d.pop("errors")
+        for errors_item_data in _errors:
+            errors_item = ErrorItem.from_dict(errors_item_data)
+
+            errors.append(errors_item)
+
+        error_code = d.pop("error_code")
+
+        status_code = d.pop("status_code")
+
+        error_response = cls(
+            errors=errors,
+            error_code=error_code,
+            status_code=status_code,
+        )
+
+        error_response.additional_properties = d
+        return error_response
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

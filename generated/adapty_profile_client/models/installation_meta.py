@@ -1,0 +1,342 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+
+from ..models.platform import Platform, check_platform
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="InstallationMeta")
+
+
+@_attrs_define
+class InstallationMeta:
+    """The app on one device of the end user. A profile keeps one installation
+    meta per `device_id`: a request updates the entry of its `device_id` (fields
+    it sends are set, `null` clears, fields it omits keep their stored values)
+    and leaves other devices alone. Not nullable.
+
+        Attributes:
+            device_id (str): The device's id, a non-empty string. Required.
+            device (None | str | Unset): The device model. Nullable.
+            locale (None | str | Unset): The device's locale, such as `en`. Nullable.
+            os (None | str | Unset): The operating system and its version. Nullable.
+            platform (None | Platform | Unset): The app's platform (a `Platform`). Nullable.
+            timezone (None | str | Unset): The device's time zone, such as `Europe/Rome`. Nullable.
+            user_agent (None | str | Unset): The user agent of the app or browser. Nullable.
+            app_build (None | str | Unset): The app's build number. Nullable.
+            app_version (None | str | Unset): The app's version. Nullable.
+            adapty_sdk_version (None | str | Unset): The version of Adapty's SDK in the app. Nullable.
+            android_id (None | str | Unset): The Android id. Nullable.
+            android_app_set_id (None | str | Unset): The Android app set id. Nullable.
+            idfa (None | str | Unset): The iOS advertising identifier. Nullable only while analytics is
+                disabled for the profile (see the request bodies).
+            idfv (None | str | Unset): The iOS identifier for vendors. Nullable only while analytics is disabled
+                for the profile (see the request bodies).
+            advertising_id (None | str | Unset): The Android advertising id. Nullable only while analytics is disabled for
+                the profile (see the request bodies).
+    """
+
+    device_id: str
+    device: None | str | Unset = UNSET
+    locale: None | str | Unset = UNSET
+    os: None | str | Unset = UNSET
+    platform: None | Platform | Unset = UNSET
+    timezone: None | str | Unset = UNSET
+    user_agent: None | str | Unset = UNSET
+    app_build: None | str | Unset = UNSET
+    app_version: None | str | Unset = UNSET
+    adapty_sdk_version: None | str | Unset = UNSET
+    android_id: None | str | Unset = UNSET
+    android_app_set_id: None | str | Unset = UNSET
+    idfa: None | str | Unset = UNSET
+    idfv: None | str | Unset = UNSET
+    advertising_id: None | str | Unset = UNSET
+
+    def to_dict(self) -> dict[str, Any]:
+        device_id = self.device_id
+
+        device: None | str | Unset
+        if isinstance(self.device, Unset):
+            device = UNSET
+        else:
+            device = self.device
+
+        locale: None | str | Unset
+        if isinstance(self.locale, Unset):
+            locale = UNSET
+        else:
+            locale = self.locale
+
+        os: None | str | Unset
+        if isinstance(self.os, Unset):
+            os = UNSET
+        else:
+            os = self.os
+
+        platform: None | str | Unset
+        if isinstance(self.platform, Unset):
+            platform = UNSET
+        elif isinstance(self.platform, str):
+            platform = self.platform
+        else:
+            platform = self.platform
+
+        timezone: None | str | Unset
+        if isinstance(self.timezone, Unset):
+            timezone = UNSET
+        else:
+            timezone = self.timezone
+
+        user_agent: None | str | Unset
+        if isinstance(self.user_agent, Unset):
+            user_agent = UNSET
+        else:
+            user_agent = self.user_agent
+
+        app_build: None | str | Unset
+        if isinstance(self.app_build, Unset):
+            app_build = UNSET
+        else:
+            app_build = self.app_build
+
+        app_version: None | str | Unset
+        if isinstance(self.app_version, Unset):
+            app_version = UNSET
+        else:
+            app_version = self.app_version
+
+        adapty_sdk_version: None | str | Unset
+        if isinstance(self.adapty_sdk_version, Unset):
+            adapty_sdk_version = UNSET
+        else:
+            adapty_sdk_version = self.adapty_sdk_version
+
+        android_id: None | str | Unset
+        if isinstance(self.android_id, Unset):
+            android_id = UNSET
+        else:
+            android_id = self.android_id
+
+        android_app_set_id: None | str | Unset
+        if isinstance(self.android_app_set_id, Unset):
+            android_app_set_id = UNSET
+        else:
+            android_app_set_id = self.android_app_set_id
+
+        idfa: None | str | Unset
+        if isinstance(self.idfa, Unset):
+            idfa = UNSET
+        else:
+            idfa = self.idfa
+
+        idfv: None | str | Unset
+        if isinstance(self.idfv, Unset):
+            idfv = UNSET
+        else:
+            idfv = self.idfv
+
+        advertising_id: None | str | Unset
+        if isinstance(self.advertising_id, Unset):
+            advertising_id = UNSET
+        else:
+            advertising_id = self.advertising_id
+
+        field_dict: dict[str, Any] = {}
+
+        field_dict.update(
+            {
+                "device_id": device_id,
+            }
+        )
+        if device is not UNSET:
+            field_dict["device"] = device
+        if locale is not UNSET:
+            field_dict["locale"] = locale
+        if os is not UNSET:
+            field_dict["os"] = os
+        if platform is not UNSET:
+            field_dict["platform"] = platform
+        if timezone is not UNSET:
+            field_dict["timezone"] = timezone
+        if user_agent is not UNSET:
+            field_dict["user_agent"] = user_agent
+        if app_build is not UNSET:
+            field_dict["app_build"] = app_build
+        if app_version is not UNSET:
+            field_dict["app_version"] = app_version
+        if adapty_sdk_version is not UNSET:
+            field_dict["adapty_sdk_version"] = adapty_sdk_version
+        if android_id is not UNSET:
+            field_dict["android_id"] = android_id
+        if android_app_set_id is not UNSET:
+            field_dict["android_app_set_id"] = android_app_set_id
+        if idfa is not UNSET:
+            field_dict["idfa"] = idfa
+        if idfv is not UNSET:
+            field_dict["idfv"] = idfv
+        if advertising_id is not UNSET:
+            field_dict["advertising_id"] = advertising_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        device_id = d.pop("device_id")
+
+        def _parse_device(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        device = _parse_device(d.pop("device", UNSET))
+
+        def _parse_locale(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        locale = _parse_locale(d.pop("locale", UNSET))
+
+        def _parse_os(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        os = _parse_os(d.pop("os", UNSET))
+
+        def _parse_platform(data: object) -> None | Platform | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            try:
+                if not isinstance(data, str):
+                    raise TypeError()
+                platform_type_0 = check_platform(data)
+
+                return platform_type_0
+            except (TypeError, ValueError, AttributeError, KeyError):
+                pass
+            return cast(None | Platform | Unset, data)
+
+        platform = _parse_platform(d.pop("platform", UNSET))
+
+        def _parse_timezone(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        timezone = _parse_timezone(d.pop("timezone", UNSET))
+
+        def _parse_user_agent(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        user_agent = _parse_user_agent(d.pop("user_agent", UNSET))
+
+        def _parse_app_build(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        app_build = _parse_app_build(d.pop("app_build", UNSET))
+
+        def _parse_app_version(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        app_version = _parse_app_version(d.pop("app_version", UNSET))
+
+        def _parse_adapty_sdk_version(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        adapty_sdk_version = _parse_adapty_sdk_version(d.pop("adapty_sdk_version", UNSET))
+
+        def _parse_android_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        android_id = _parse_android_id(d.pop("android_id", UNSET))
+
+        def _parse_android_app_set_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        android_app_set_id = _parse_android_app_set_id(d.pop("android_app_set_id", UNSET))
+
+        def _parse_idfa(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        idfa = _parse_idfa(d.pop("idfa", UNSET))
+
+        def _parse_idfv(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        idfv = _parse_idfv(d.pop("idfv", UNSET))
+
+        def _parse_advertising_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        advertising_id = _parse_advertising_id(d.pop("advertising_id", UNSET))
+
+        installation_meta = cls(
+            device_id=device_id,
+            device=device,
+            locale=locale,
+            os=os,
+            platform=platform,
+            timezone=timezone,
+            user_agent=user_agent,
+            app_build=app_build,
+            app_version=app_version,
+            adapty_sdk_version=adapty_sdk_version,
+            android_id=android_id,
+            android_app_set_id=android_app_set_id,
+            idfa=idfa,
+            idfv=idfv,
+            advertising_id=advertising_id,
+        )
+
+        return installation_meta

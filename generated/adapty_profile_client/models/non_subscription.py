@@ -1,0 +1,172 @@
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="NonSubscription")
+
+
+@_attrs_define
+class NonSubscription:
+    """A purchase that is not a subscription (a consumable or a lifetime product).
+
+    Attributes:
+        purchase_id (str): Adapty's id of the purchase.
+        store (str): The store of the purchase.
+        store_product_id (str): The product's id in the store.
+        store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
+        store_transaction_id (str | Unset): The transaction's id in the store.
+        store_original_transaction_id (str | Unset): The id of the original transaction.
+        purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms the API
+            writes:
+            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
+            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
+            into a timezone-aware `datetime`.
+
+            `format: date-time` alone would reject the first form (in jsonschema and
+            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
+            format, or the offset without a colon, checked by a pattern. The client
+            generator reads `x-client-schema` instead (plain `format: date-time`,
+            which it parses with `datetime.fromisoformat`, accepting both forms).
+        environment (str | Unset): The store environment, `Production` or `Sandbox`.
+        is_refund (bool | Unset): Whether the purchase was refunded.
+        is_consumable (bool | Unset): Whether the product is a consumable.
+    """
+
+    purchase_id: str
+    store: str
+    store_product_id: str
+    store_base_plan_id: None | str | Unset = UNSET
+    store_transaction_id: str | Unset = UNSET
+    store_original_transaction_id: str | Unset = UNSET
+    purchased_at: datetime.datetime | Unset = UNSET
+    environment: str | Unset = UNSET
+    is_refund: bool | Unset = UNSET
+    is_consumable: bool | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        purchase_id = self.purchase_id
+
+        store = self.store
+
+        store_product_id = self.store_product_id
+
+        store_base_plan_id: None | str | Unset
+        if isinstance(self.store_base_plan_id, Unset):
+            store_base_plan_id = UNSET
+        else:
+            store_base_plan_id = self.store_base_plan_id
+
+        store_transaction_id = self.store_transaction_id
+
+        store_original_transaction_id = self.store_original_transaction_id
+
+        purchased_at: str | Unset = UNSET
+        if not isinstance(self.purchased_at, Unset):
+            purchased_at = self.purchased_at.isoformat()
+
+        environment = self.environment
+
+        is_refund = self.is_refund
+
+        is_consumable = self.is_consumable
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "purchase_id": purchase_id,
+                "store": store,
+                "store_product_id": store_product_id,
+            }
+        )
+        if store_base_plan_id is not UNSET:
+            field_dict["store_base_plan_id"] = store_base_plan_id
+        if store_transaction_id is not UNSET:
+            field_dict["store_transaction_id"] = store_transaction_id
+        if store_original_transaction_id is not UNSET:
+            field_dict["store_original_transaction_id"] = store_original_transaction_id
+        if purchased_at is not UNSET:
+            field_dict["purchased_at"] = purchased_at
+        if environment is not UNSET:
+            field_dict["environment"] = environment
+        if is_refund is not UNSET:
+            field_dict["is_refund"] = is_refund
+        if is_consumable is not UNSET:
+            field_dict["is_consumable"] = is_consumable
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        purchase_id = d.pop("purchase_id")
+
+        store = d.pop("store")
+
+        store_product_id = d.pop("store_product_id")
+
+        def _parse_store_base_plan_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        store_base_plan_id = _parse_store_base_plan_id(d.pop("store_base_plan_id", UNSET))
+
+        store_transaction_id = d.pop("store_transaction_id", UNSET)
+
+        store_original_transaction_id = d.pop("store_original_transaction_id", UNSET)
+
+        _purchased_at = d.pop("purchased_at", UNSET)
+        purchased_at: datetime.datetime | Unset
+        if isinstance(_purchased_at, Unset):
+            purchased_at = UNSET
+        else:
+            purchased_at = datetime.datetime.fromisoformat(_purchased_at)
+
+        environment = d.pop("environment", UNSET)
+
+        is_refund = d.pop("is_refund", UNSET)
+
+        is_consumable = d.pop("is_consumable", UNSET)
+
+        non_subscription = cls(
+            purchase_id=purchase_id,
+            store=store,
+            store_product_id=store_product_id,
+            store_base_plan_id=store_base_plan_id,
+            store_transaction_id=store_transaction_id,
+            store_original_transaction_id=store_original_transaction_id,
+            purchased_at=purchased_at,
+            environment=environment,
+            is_refund=is_refund,
+            is_consumable=is_consumable,
+        )
+
+        non_subscription.additional_properties = d
+        return non_subscription
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

@@ -1,0 +1,184 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import TYPE_CHECKING, Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+if TYPE_CHECKING:
+    from ..models.access_level import AccessLevel
+    from ..models.non_subscription import NonSubscription
+    from ..models.stored_custom_attribute import StoredCustomAttribute
+    from ..models.subscription import Subscription
+
+
+T = TypeVar("T", bound="Profile")
+
+
+@_attrs_define
+class Profile:
+    """An end user's profile as Adapty stores it.
+
+    Attributes:
+        app_id (str): A UUID, hyphenated 8-4-4-4-12 hexadecimal digits, in any case.
+        profile_id (str): A UUID, hyphenated 8-4-4-4-12 hexadecimal digits, in any case.
+        customer_user_id (None | str): Your user's id, or `null` for an anonymous profile.
+        total_revenue_usd (float): The revenue from this user, in US dollars; `0.0` for a new profile.
+        segment_hash (str): A hash of the segments the profile belongs to.
+        timestamp (int): Milliseconds since the Unix epoch, at response time.
+        custom_attributes (list[StoredCustomAttribute]): The stored custom attributes.
+        access_levels (list[AccessLevel]): The access levels the user has or had.
+        subscriptions (list[Subscription]): The user's subscriptions.
+        non_subscriptions (list[NonSubscription]): The user's purchases that are not subscriptions.
+    """
+
+    app_id: str
+    profile_id: str
+    customer_user_id: None | str
+    total_revenue_usd: float
+    segment_hash: str
+    timestamp: int
+    custom_attributes: list[StoredCustomAttribute]
+    access_levels: list[AccessLevel]
+    subscriptions: list[Subscription]
+    non_subscriptions: list[NonSubscription]
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        app_id = self.app_id
+
+        profile_id = self.profile_id
+
+        customer_user_id: None | str
+        customer_user_id = self.customer_user_id
+
+        total_revenue_usd = self.total_revenue_usd
+
+        segment_hash = self.segment_hash
+
+        timestamp = self.timestamp
+
+        custom_attributes = []
+        for custom_attributes_item_data in self.custom_attributes:
+            custom_attributes_item = custom_attributes_item_data.to_dict()
+            custom_attributes.append(custom_attributes_item)
+
+        access_levels = []
+        for access_levels_item_data in self.access_levels:
+            access_levels_item = access_levels_item_data.to_dict()
+            access_levels.append(access_levels_item)
+
+        subscriptions = []
+        for subscriptions_item_data in self.subscriptions:
+            subscriptions_item = subscriptions_item_data.to_dict()
+            subscriptions.append(subscriptions_item)
+
+        non_subscriptions = []
+        for non_subscriptions_item_data in self.non_subscriptions:
+            non_subscriptions_item = non_subscriptions_item_data.to_dict()
+            non_subscriptions.append(non_subscriptions_item)
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update(
+            {
+                "app_id": app_id,
+                "profile_id": profile_id,
+                "customer_user_id": customer_user_id,
+                "total_revenue_usd": total_revenue_usd,
+                "segment_hash": segment_hash,
+                "timestamp": timestamp,
+                "custom_attributes": custom_attributes,
+                "access_levels": access_levels,
+                "subscriptions": subscriptions,
+                "non_subscriptions": non_subscriptions,
+            }
+        )
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        from ..models.access_level import AccessLevel  # noqa: PLC0415
+        from ..models.non_subscription import NonSubscription  # noqa: PLC0415
+        from ..models.stored_custom_attribute import StoredCustomAttribute  # noqa: PLC0415
+        from ..models.subscription import Subscription  # noqa: PLC0415
+
+        d = dict(src_dict)
+        app_id = d.pop("app_id")
+
+        profile_id = d.pop("profile_id")
+
+        def _parse_customer_user_id(data: object) -> None | str:
+            if data is None:
+                return data
+            return cast(None | str, data)
+
+        customer_user_id = _parse_customer_user_id(d.pop("customer_user_id"))
+
+        total_revenue_usd = d.pop("total_revenue_usd")
+
+        segment_hash = d.pop("segment_hash")
+
+        timestamp = d.pop("timestamp")
+
+        custom_attributes = []
+        _custom_attributes = d.pop("custom_attributes")
+        for custom_attributes_item_data in _custom_attributes:
+            custom_attributes_item = StoredCustomAttribute.from_dict(custom_attributes_item_data)
+
+            custom_attributes.append(custom_attributes_item)
+
+        access_levels = []
+        _access_levels = d.pop("access_levels")
+        for access_levels_item_data in _access_levels:
+            access_levels_item = AccessLevel.from_dict(access_levels_item_data)
+
+            access_levels.append(access_levels_item)
+
+        subscriptions = []
+        _subscriptions = d.pop("subscriptions")
+        for subscriptions_item_data in _subscriptions:
+            subscriptions_item = Subscription.from_dict(subscriptions_item_data)
+
+            subscriptions.append(subscriptions_item)
+
+        non_subscriptions = []
+        _non_subscriptions = d.pop("non_subscriptions")
+        for non_subscriptions_item_data in _non_subscriptions:
+            non_subscriptions_item = NonSubscription.from_dict(non_subscriptions_item_data)
+
+            non_subscriptions.append(non_subscriptions_item)
+
+        profile = cls(
+            app_id=app_id,
+            profile_id=profile_id,
+            customer_user_id=customer_user_id,
+            total_revenue_usd=total_revenue_usd,
+            segment_hash=segment_hash,
+            timestamp=timestamp,
+            custom_attributes=custom_attributes,
+            access_levels=access_levels,
+            subscriptions=subscriptions,
+            non_subscriptions=non_subscriptions,
+        )
+
+        profile.additional_properties = d
+        return profile
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties

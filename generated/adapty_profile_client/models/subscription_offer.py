@@ -1,0 +1,91 @@
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any, TypeVar, cast
+
+from attrs import define as _attrs_define
+from attrs import field as _attrs_field
+
+from ..types import UNSET, Unset
+
+T = TypeVar("T", bound="SubscriptionOffer")
+
+
+@_attrs_define
+class SubscriptionOffer:
+    """An offer, as a subscription names it (`offer_category`, `offer_type`, `offer_id`).
+
+    Attributes:
+        offer_category (str | Unset): The offer's category, such as `introductory` or `promotional`.
+        offer_type (str | Unset): The offer's type, such as `free_trial`, `pay_as_you_go` or `pay_up_front`.
+        offer_id (None | str | Unset): The offer's id in the store, or `null` for an offer without one.
+    """
+
+    offer_category: str | Unset = UNSET
+    offer_type: str | Unset = UNSET
+    offer_id: None | str | Unset = UNSET
+    additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        offer_category = self.offer_category
+
+        offer_type = self.offer_type
+
+        offer_id: None | str | Unset
+        if isinstance(self.offer_id, Unset):
+            offer_id = UNSET
+        else:
+            offer_id = self.offer_id
+
+        field_dict: dict[str, Any] = {}
+        field_dict.update(self.additional_properties)
+        field_dict.update({})
+        if offer_category is not UNSET:
+            field_dict["offer_category"] = offer_category
+        if offer_type is not UNSET:
+            field_dict["offer_type"] = offer_type
+        if offer_id is not UNSET:
+            field_dict["offer_id"] = offer_id
+
+        return field_dict
+
+    @classmethod
+    def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        d = dict(src_dict)
+        offer_category = d.pop("offer_category", UNSET)
+
+        offer_type = d.pop("offer_type", UNSET)
+
+        def _parse_offer_id(data: object) -> None | str | Unset:
+            if data is None:
+                return data
+            if isinstance(data, Unset):
+                return data
+            return cast(None | str | Unset, data)
+
+        offer_id = _parse_offer_id(d.pop("offer_id", UNSET))
+
+        subscription_offer = cls(
+            offer_category=offer_category,
+            offer_type=offer_type,
+            offer_id=offer_id,
+        )
+
+        subscription_offer.additional_properties = d
+        return subscription_offer
+
+    @property
+    def additional_keys(self) -> list[str]:
+        return list(self.additional_properties.keys())
+
+    def __getitem__(self, key: str) -> Any:
+        return self.additional_properties[key]
+
+    def __setitem__(self, key: str, value: Any) -> None:
+        self.additional_properties[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self.additional_properties[key]
+
+    def __contains__(self, key: str) -> bool:
+        return key in self.additional_properties
