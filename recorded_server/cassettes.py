@@ -361,12 +361,27 @@ def _fsync_directory(directory: Path) -> None:
             os.close(fd)
 
 
+_UMASK_LOCK = threading.Lock()
+
+
+def _file_mode(path: Path) -> int:
+    """The mode a new cassette gets: the old file's, else what ``open()`` would give."""
+    with contextlib.suppress(OSError):
+        return path.stat().st_mode & 0o777
+    with _UMASK_LOCK:
+        umask = os.umask(0o022)
+        os.umask(umask)
+    return 0o666 & ~umask
+
+
 def write_cassette(path: Path, interactions: Iterable[Interaction]) -> None:
     """Write a cassette atomically and durably: a reader sees the old file or the new one."""
     text = dump_cassette(interactions)
     path.parent.mkdir(parents=True, exist_ok=True)
+    mode = _file_mode(path)
     fd, tmp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
+        os.fchmod(fd, mode)  # mkstemp makes it 0600
         with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
             handle.write(text)
             handle.flush()

@@ -7,12 +7,12 @@ from pathlib import Path
 
 import httpx
 import pytest
-import vcr
+import vcr  # type: ignore[import-untyped]
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from vcr.serialize import deserialize
-from vcr.serializers import yamlserializer
+from vcr.serialize import deserialize  # type: ignore[import-untyped]
+from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
 from recorded_server.cassettes import (
     CassetteError,
