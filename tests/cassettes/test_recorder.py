@@ -219,3 +219,16 @@ def test_record_refuses_bad_options(tmp_path: Path) -> None:
         result = run_cli("record", *args, timeout=60)
         assert result.returncode == 2, (args, result.stderr)
         assert "error" in result.stderr
+
+
+def test_an_upstream_with_a_base_path_gets_it_in_front(
+    tmp_path: Path, upstream: tuple[ThreadedServer, object]
+) -> None:
+    server, echo = upstream
+    with _record(server.url + "/base/", tmp_path, "--scenario", "b") as proxy:
+        answer = httpx.get(proxy.url + "/api/x%20y?q=1")
+    assert answer.status_code == 200
+    assert echo.received[0]["raw_path"] == "/base/api/x%20y"  # type: ignore[attr-defined]
+    assert echo.received[0]["query"] == "q=1"  # type: ignore[attr-defined]
+    (interaction,) = load_cassette(tmp_path / "b.yaml").interactions
+    assert interaction.request.uri == server.url + "/base/api/x%20y?q=1"
