@@ -19,6 +19,7 @@ never answered with a guess.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import re
@@ -64,6 +65,11 @@ class Recording:
     index: int
     interaction: Interaction
     played: bool = False
+
+    @functools.cached_property
+    def body_json(self) -> tuple[bool, object]:
+        """The recorded request body, parsed once (``parse_json``)."""
+        return parse_json(self.interaction.request.body)
 
     @property
     def label(self) -> str:
@@ -121,8 +127,16 @@ def json_differences(recorded: object, got: object, path: str = "$") -> list[str
     return [f"{path}: recorded {_show(recorded)}, got {_show(got)}"]
 
 
-def _differences(recorded: RecordedRequest, got: RecordedRequest) -> list[tuple[int, str]]:
-    """Every way ``got`` differs from ``recorded``, each with its weight."""
+def _differences(
+    recorded: RecordedRequest,
+    got: RecordedRequest,
+    recorded_json: tuple[bool, object] | None = None,
+    got_json: tuple[bool, object] | None = None,
+) -> list[tuple[int, str]]:
+    """Every way ``got`` differs from ``recorded``, each with its weight.
+
+    ``recorded_json`` and ``got_json`` are the bodies already parsed (``parse_json``).
+    """
     out: list[tuple[int, str]] = []
     if recorded.method.upper() != got.method.upper():
         out.append((_METHOD, f"method: recorded {recorded.method}, got {got.method}"))
@@ -136,8 +150,8 @@ def _differences(recorded: RecordedRequest, got: RecordedRequest) -> list[tuple[
             shown_a = "absent" if a is None else repr(a)
             shown_b = "absent" if b is None else repr(b)
             out.append((_IDENTITY, f"header {name}: recorded {shown_a}, got {shown_b}"))
-    a_json, a_value = parse_json(recorded.body)
-    b_json, b_value = parse_json(got.body)
+    a_json, a_value = recorded_json or parse_json(recorded.body)
+    b_json, b_value = got_json or parse_json(got.body)
     if a_json and b_json:
         out.extend((_BODY_JSON, f"body {d}") for d in json_differences(a_value, b_value))
     elif recorded.body != got.body:
@@ -209,7 +223,11 @@ class Replayer:
     def match(self, request: RecordedRequest) -> Recording | NoMatch:
         """The next recording for ``request``, marked played; or why there is none."""
         request = self.redactor.redact_request(request)
-        scored = [(r, _differences(r.interaction.request, request)) for r in self.recordings]
+        got_json = parse_json(request.body)
+        scored = [
+            (r, _differences(r.interaction.request, request, r.body_json, got_json))
+            for r in self.recordings
+        ]
         matching = [r for r, diffs in scored if not diffs]
         for recording in matching:
             if not recording.played:
