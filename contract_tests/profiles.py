@@ -1,0 +1,72 @@
+"""Hypothesis profiles of the contract suite, and the example budget of each test.
+
+``CONTRACT_PROFILE`` selects one; without it, ``CI=true`` selects ``ci`` and anything else
+``quick``.
+
+- ``quick``: a local run in well under a minute; every boundary example still runs.
+- ``ci``: at least 1,000 generated cases in all, the whole suite within minutes on two cores.
+- ``thorough``: for nightly runs; ten times ``ci``.
+- ``mutants``: ``ci``'s budget, derandomized, so that every mutant run is the same run.
+
+Each test asks for ``examples(weight)``: the profile's base budget times the test's weight
+(the differential oracle weighs more than the client round trip), and a quarter of that over
+the real socket (which proves the stack end to end; in-process explores).
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Final
+
+from hypothesis import HealthCheck, settings
+
+PROFILE_ENV: Final = "CONTRACT_PROFILE"
+
+BASE_EXAMPLES: Final = {"quick": 25, "ci": 100, "thorough": 1000, "mutants": 100}
+SOCKET_SHARE: Final = 0.25
+
+_COMMON: Final = {
+    "deadline": None,
+    "print_blob": True,
+    "suppress_health_check": [
+        HealthCheck.too_slow,
+        HealthCheck.data_too_large,
+        HealthCheck.filter_too_much,
+        HealthCheck.function_scoped_fixture,
+        HealthCheck.differing_executors,
+        HealthCheck.nested_given,
+    ],
+}
+
+
+def selected_profile() -> str:
+    name = os.environ.get(PROFILE_ENV, "").strip()
+    if name:
+        if name not in BASE_EXAMPLES:
+            known = ", ".join(BASE_EXAMPLES)
+            raise ValueError(f"{PROFILE_ENV}={name!r}: no such profile (known: {known})")
+        return name
+    return "ci" if os.environ.get("CI", "").lower() == "true" else "quick"
+
+
+def register_profiles() -> str:
+    """Register every profile with Hypothesis, load the selected one, and return its name."""
+    for name, base in BASE_EXAMPLES.items():
+        settings.register_profile(
+            f"contract-{name}",
+            max_examples=base,
+            derandomize=name == "mutants",
+            database=None if name in ("ci", "mutants") else settings.default.database,
+            **_COMMON,  # type: ignore[arg-type]
+        )
+    name = selected_profile()
+    settings.load_profile(f"contract-{name}")
+    return name
+
+
+def examples(weight: float = 1.0, *, socket: bool = False) -> int:
+    """The number of generated examples for a test of this weight, in the loaded profile."""
+    base = BASE_EXAMPLES[selected_profile()] * weight
+    if socket:
+        base *= SOCKET_SHARE
+    return max(5, round(base))
