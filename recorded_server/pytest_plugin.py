@@ -246,9 +246,10 @@ class AdaptyServer:
         return response
 
     def _check_alive(self) -> None:
-        if self.process is None:
+        popen = None if self.process is None else self.process.process
+        if popen is None:
             return
-        code = self.process.process.poll()
+        code = popen.poll()
         if code is not None:
             raise AdaptyServerError(
                 f"the recorded server at {self.url} has stopped (exit code {code})"
@@ -259,15 +260,16 @@ class AdaptyServer:
         if self.process is None:
             return ""
         output = _process_output(self.process)
-        return f"\n--- recorded server output ---\n{output}" if output else ""
+        return f"\n--- recorded server output ---\n{output}" if output.strip() else ""
 
     def _close(self) -> None:
         self._http.close()
         if self.process is not None:
             try:
-                self.process.stop()
+                self.process.close()
             except Exception:
                 self.process.kill()
+                raise
 
 
 # -- options and configuration ---------------------------------------------------------------
@@ -351,11 +353,9 @@ def _external_api_key(config: pytest.Config) -> str:
 
 def _process_output(process: ServerProcess) -> str:
     """Whatever the server process wrote so far, bounded (empty when nothing is available)."""
-    reader = getattr(process, "output", None)
-    text: object = None
-    with contextlib.suppress(Exception):
-        text = reader() if callable(reader) else reader
-    if not isinstance(text, str):
+    try:
+        text = process.output()
+    except Exception:
         return ""
     if len(text) > _OUTPUT_LIMIT:
         text = "[...]\n" + text[-_OUTPUT_LIMIT:]
@@ -367,19 +367,20 @@ def _start_server(config: pytest.Config, tmp_dir: Path) -> AdaptyServer:
     from recorded_server.running import ServerProcess
 
     args: list[str] = config.getoption("adapty_server_args", []) or []
-    process = ServerProcess(db=str(tmp_dir / "recorded-server.sqlite3"), extra_args=tuple(args))
+    process = ServerProcess(db=tmp_dir / "recorded-server.sqlite3", extra_args=args)
+    failure: str | None = None
     try:
         process.start(timeout=_START_TIMEOUT)
     except Exception as exc:
+        failure = f"{type(exc).__name__}): {exc}"
         output = _process_output(process)
         with contextlib.suppress(Exception):
-            process.kill()
-        pytest.fail(
-            "adapty_server: the recorded server did not start"
-            f" ({type(exc).__name__}: {exc})"
-            + (f"\n--- recorded server output ---\n{output}" if output else ""),
-            pytrace=False,
-        )
+            process.close()
+        if output.strip() and output.strip() not in failure:
+            failure += f"\n--- recorded server output ---\n{output}"
+    if failure is not None:
+        # outside the except block: the message says it all, no chained traceback
+        pytest.fail(f"adapty_server: the recorded server did not start ({failure}", pytrace=False)
     return AdaptyServer(process.url, process.api_key, DEFAULT_APP_ID, process=process)
 
 
