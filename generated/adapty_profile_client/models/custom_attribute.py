@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 
@@ -46,12 +46,7 @@ class CustomAttribute:
         d = dict(src_dict)
         key = d.pop("key")
 
-        def _parse_value(data: object) -> bool | float | None | str:
-            if data is None:
-                return data
-            return cast(bool | float | None | str, data)
-
-        value = _parse_value(d.pop("value"))
+        value: bool | float | None | str = d.pop("value")
 
         custom_attribute = cls(
             key=key,

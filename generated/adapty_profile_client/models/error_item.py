@@ -44,13 +44,7 @@ class ErrorItem:
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         d = dict(src_dict)
-
-        def _parse_source(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        source = _parse_source(d.pop("source"))
+        source: None | str = d.pop("source")
 
         errors = cast(list[str], d.pop("errors"))
 

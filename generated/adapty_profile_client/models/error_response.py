@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.error_item import ErrorItem
-
+from ..models.error_item import ErrorItem
 
 T = TypeVar("T", bound="ErrorResponse")
 
@@ -54,8 +52,6 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.error_item import ErrorItem  # noqa: PLC0415
-
         d = dict(src_dict)
         errors = []
         _errors = d.pop("errors")

@@ -187,139 +187,45 @@ class InstallationMeta:
         d = dict(src_dict)
         device_id = d.pop("device_id")
 
-        def _parse_device(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        device: None | str | Unset = d.pop("device", UNSET)
 
-        device = _parse_device(d.pop("device", UNSET))
+        locale: None | str | Unset = d.pop("locale", UNSET)
 
-        def _parse_locale(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        os: None | str | Unset = d.pop("os", UNSET)
 
-        locale = _parse_locale(d.pop("locale", UNSET))
-
-        def _parse_os(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        os = _parse_os(d.pop("os", UNSET))
-
-        def _parse_platform(data: object) -> None | Platform | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _platform = d.pop("platform", UNSET)
+        platform: None | Platform | Unset
+        if _platform is None or isinstance(_platform, Unset):
+            platform = _platform
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_platform, str):
                     raise TypeError()
-                platform_type_0 = check_platform(data)
+                platform_type_0 = check_platform(_platform)
 
-                return platform_type_0
+                platform = platform_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | Platform | Unset, data)
+                platform = cast(None | Platform | Unset, _platform)
 
-        platform = _parse_platform(d.pop("platform", UNSET))
+        timezone: None | str | Unset = d.pop("timezone", UNSET)
 
-        def _parse_timezone(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        user_agent: None | str | Unset = d.pop("user_agent", UNSET)
 
-        timezone = _parse_timezone(d.pop("timezone", UNSET))
+        app_build: None | str | Unset = d.pop("app_build", UNSET)
 
-        def _parse_user_agent(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        app_version: None | str | Unset = d.pop("app_version", UNSET)
 
-        user_agent = _parse_user_agent(d.pop("user_agent", UNSET))
+        adapty_sdk_version: None | str | Unset = d.pop("adapty_sdk_version", UNSET)
 
-        def _parse_app_build(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        android_id: None | str | Unset = d.pop("android_id", UNSET)
 
-        app_build = _parse_app_build(d.pop("app_build", UNSET))
+        android_app_set_id: None | str | Unset = d.pop("android_app_set_id", UNSET)
 
-        def _parse_app_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        idfa: None | str | Unset = d.pop("idfa", UNSET)
 
-        app_version = _parse_app_version(d.pop("app_version", UNSET))
+        idfv: None | str | Unset = d.pop("idfv", UNSET)
 
-        def _parse_adapty_sdk_version(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        adapty_sdk_version = _parse_adapty_sdk_version(d.pop("adapty_sdk_version", UNSET))
-
-        def _parse_android_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        android_id = _parse_android_id(d.pop("android_id", UNSET))
-
-        def _parse_android_app_set_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        android_app_set_id = _parse_android_app_set_id(d.pop("android_app_set_id", UNSET))
-
-        def _parse_idfa(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        idfa = _parse_idfa(d.pop("idfa", UNSET))
-
-        def _parse_idfv(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        idfv = _parse_idfv(d.pop("idfv", UNSET))
-
-        def _parse_advertising_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        advertising_id = _parse_advertising_id(d.pop("advertising_id", UNSET))
+        advertising_id: None | str | Unset = d.pop("advertising_id", UNSET)
 
         installation_meta = cls(
             device_id=device_id,

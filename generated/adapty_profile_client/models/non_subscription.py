@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -113,14 +113,7 @@ class NonSubscription:
 
         store_product_id = d.pop("store_product_id")
 
-        def _parse_store_base_plan_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        store_base_plan_id = _parse_store_base_plan_id(d.pop("store_base_plan_id", UNSET))
+        store_base_plan_id: None | str | Unset = d.pop("store_base_plan_id", UNSET)
 
         store_transaction_id = d.pop("store_transaction_id", UNSET)
 

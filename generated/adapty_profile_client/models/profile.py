@@ -1,17 +1,15 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.access_level import AccessLevel
-    from ..models.non_subscription import NonSubscription
-    from ..models.stored_custom_attribute import StoredCustomAttribute
-    from ..models.subscription import Subscription
-
+from ..models.access_level import AccessLevel
+from ..models.non_subscription import NonSubscription
+from ..models.stored_custom_attribute import StoredCustomAttribute
+from ..models.subscription import Subscription
 
 T = TypeVar("T", bound="Profile")
 
@@ -100,22 +98,12 @@ class Profile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.access_level import AccessLevel  # noqa: PLC0415
-        from ..models.non_subscription import NonSubscription  # noqa: PLC0415
-        from ..models.stored_custom_attribute import StoredCustomAttribute  # noqa: PLC0415
-        from ..models.subscription import Subscription  # noqa: PLC0415
-
         d = dict(src_dict)
         app_id = d.pop("app_id")
 
         profile_id = d.pop("profile_id")
 
-        def _parse_customer_user_id(data: object) -> None | str:
-            if data is None:
-                return data
-            return cast(None | str, data)
-
-        customer_user_id = _parse_customer_user_id(d.pop("customer_user_id"))
+        customer_user_id: None | str = d.pop("customer_user_id")
 
         total_revenue_usd = d.pop("total_revenue_usd")
 

@@ -1,14 +1,12 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-if TYPE_CHECKING:
-    from ..models.profile import Profile
-
+from ..models.profile import Profile
 
 T = TypeVar("T", bound="ProfileResponse")
 
@@ -39,8 +37,6 @@ class ProfileResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.profile import Profile  # noqa: PLC0415
-
         d = dict(src_dict)
         data = Profile.from_dict(d.pop("data"))
 

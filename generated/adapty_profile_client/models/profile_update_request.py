@@ -2,18 +2,15 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 
 from ..models.att_status import AttStatus, check_att_status
+from ..models.custom_attribute import CustomAttribute
 from ..models.gender import Gender, check_gender
+from ..models.installation_meta import InstallationMeta
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.custom_attribute import CustomAttribute
-    from ..models.installation_meta import InstallationMeta
-
 
 T = TypeVar("T", bound="ProfileUpdateRequest")
 
@@ -200,63 +197,28 @@ class ProfileUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.custom_attribute import CustomAttribute  # noqa: PLC0415
-        from ..models.installation_meta import InstallationMeta  # noqa: PLC0415
-
         d = dict(src_dict)
+        first_name: None | str | Unset = d.pop("first_name", UNSET)
 
-        def _parse_first_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        last_name: None | str | Unset = d.pop("last_name", UNSET)
 
-        first_name = _parse_first_name(d.pop("first_name", UNSET))
-
-        def _parse_last_name(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        last_name = _parse_last_name(d.pop("last_name", UNSET))
-
-        def _parse_gender(data: object) -> Gender | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _gender = d.pop("gender", UNSET)
+        gender: Gender | None | Unset
+        if _gender is None or isinstance(_gender, Unset):
+            gender = _gender
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_gender, str):
                     raise TypeError()
-                componentsschemas_nullable_gender_type_0 = check_gender(data)
+                componentsschemas_nullable_gender_type_0 = check_gender(_gender)
 
-                return componentsschemas_nullable_gender_type_0
+                gender = componentsschemas_nullable_gender_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(Gender | None | Unset, data)
+                gender = cast(Gender | None | Unset, _gender)
 
-        gender = _parse_gender(d.pop("gender", UNSET))
+        email: None | str | Unset = d.pop("email", UNSET)
 
-        def _parse_email(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        email = _parse_email(d.pop("email", UNSET))
-
-        def _parse_phone_number(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        phone_number = _parse_phone_number(d.pop("phone_number", UNSET))
+        phone_number: None | str | Unset = d.pop("phone_number", UNSET)
 
         _birthday = d.pop("birthday", UNSET)
         birthday: datetime.date | Unset
@@ -267,58 +229,27 @@ class ProfileUpdateRequest:
 
         ip_country = d.pop("ip_country", UNSET)
 
-        def _parse_ip_v4_address(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        ip_v4_address: None | str | Unset = d.pop("ip_v4_address", UNSET)
 
-        ip_v4_address = _parse_ip_v4_address(d.pop("ip_v4_address", UNSET))
+        store_country: None | str | Unset = d.pop("store_country", UNSET)
 
-        def _parse_store_country(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
+        store: None | str | Unset = d.pop("store", UNSET)
 
-        store_country = _parse_store_country(d.pop("store_country", UNSET))
+        store_account_token: None | str | Unset = d.pop("store_account_token", UNSET)
 
-        def _parse_store(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        store = _parse_store(d.pop("store", UNSET))
-
-        def _parse_store_account_token(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        store_account_token = _parse_store_account_token(d.pop("store_account_token", UNSET))
-
-        def _parse_att_status(data: object) -> AttStatus | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _att_status = d.pop("att_status", UNSET)
+        att_status: AttStatus | None | Unset
+        if _att_status is None or isinstance(_att_status, Unset):
+            att_status = _att_status
+        else:
             try:
-                if not isinstance(data, int):
+                if not isinstance(_att_status, int):
                     raise TypeError()
-                componentsschemas_nullable_att_status_type_0 = check_att_status(data)
+                componentsschemas_nullable_att_status_type_0 = check_att_status(_att_status)
 
-                return componentsschemas_nullable_att_status_type_0
+                att_status = componentsschemas_nullable_att_status_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(AttStatus | None | Unset, data)
-
-        att_status = _parse_att_status(d.pop("att_status", UNSET))
+                att_status = cast(AttStatus | None | Unset, _att_status)
 
         analytics_disabled = d.pop("analytics_disabled", UNSET)
 

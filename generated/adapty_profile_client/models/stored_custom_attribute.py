@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -44,10 +44,7 @@ class StoredCustomAttribute:
         d = dict(src_dict)
         key = d.pop("key")
 
-        def _parse_value(data: object) -> float | str:
-            return cast(float | str, data)
-
-        value = _parse_value(d.pop("value"))
+        value: float | str = d.pop("value")
 
         stored_custom_attribute = cls(
             key=key,

@@ -2,16 +2,13 @@ from __future__ import annotations
 
 import datetime
 from collections.abc import Mapping
-from typing import TYPE_CHECKING, Any, TypeVar, cast
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
+from ..models.subscription_offer import SubscriptionOffer
 from ..types import UNSET, Unset
-
-if TYPE_CHECKING:
-    from ..models.subscription_offer import SubscriptionOffer
-
 
 T = TypeVar("T", bound="Subscription")
 
@@ -75,8 +72,6 @@ class Subscription:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        from ..models.subscription_offer import SubscriptionOffer  # noqa: PLC0415
-
         store = self.store
 
         store_product_id = self.store_product_id
@@ -178,42 +173,30 @@ class Subscription:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        from ..models.subscription_offer import SubscriptionOffer  # noqa: PLC0415
-
         d = dict(src_dict)
         store = d.pop("store")
 
         store_product_id = d.pop("store_product_id")
 
-        def _parse_store_base_plan_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        store_base_plan_id = _parse_store_base_plan_id(d.pop("store_base_plan_id", UNSET))
+        store_base_plan_id: None | str | Unset = d.pop("store_base_plan_id", UNSET)
 
         store_transaction_id = d.pop("store_transaction_id", UNSET)
 
         store_original_transaction_id = d.pop("store_original_transaction_id", UNSET)
 
-        def _parse_offer(data: object) -> None | SubscriptionOffer | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _offer = d.pop("offer", UNSET)
+        offer: None | SubscriptionOffer | Unset
+        if _offer is None or isinstance(_offer, Unset):
+            offer = _offer
+        else:
             try:
-                if not isinstance(data, dict):
+                if not isinstance(_offer, dict):
                     raise TypeError()
-                offer_type_0 = SubscriptionOffer.from_dict(data)
+                offer_type_0 = SubscriptionOffer.from_dict(_offer)
 
-                return offer_type_0
+                offer = offer_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(None | SubscriptionOffer | Unset, data)
-
-        offer = _parse_offer(d.pop("offer", UNSET))
+                offer = cast(None | SubscriptionOffer | Unset, _offer)
 
         environment = d.pop("environment", UNSET)
 
@@ -231,67 +214,51 @@ class Subscription:
         else:
             originally_purchased_at = datetime.datetime.fromisoformat(_originally_purchased_at)
 
-        def _parse_expires_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _expires_at = d.pop("expires_at", UNSET)
+        expires_at: datetime.datetime | None | Unset
+        if _expires_at is None or isinstance(_expires_at, Unset):
+            expires_at = _expires_at
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_expires_at, str):
                     raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(data)
+                expires_at_type_0 = datetime.datetime.fromisoformat(_expires_at)
 
-                return expires_at_type_0
+                expires_at = expires_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                expires_at = cast(datetime.datetime | None | Unset, _expires_at)
 
-        expires_at = _parse_expires_at(d.pop("expires_at", UNSET))
-
-        def _parse_renewal_cancelled_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _renewal_cancelled_at = d.pop("renewal_cancelled_at", UNSET)
+        renewal_cancelled_at: datetime.datetime | None | Unset
+        if _renewal_cancelled_at is None or isinstance(_renewal_cancelled_at, Unset):
+            renewal_cancelled_at = _renewal_cancelled_at
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_renewal_cancelled_at, str):
                     raise TypeError()
-                renewal_cancelled_at_type_0 = datetime.datetime.fromisoformat(data)
+                renewal_cancelled_at_type_0 = datetime.datetime.fromisoformat(_renewal_cancelled_at)
 
-                return renewal_cancelled_at_type_0
+                renewal_cancelled_at = renewal_cancelled_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
+                renewal_cancelled_at = cast(datetime.datetime | None | Unset, _renewal_cancelled_at)
 
-        renewal_cancelled_at = _parse_renewal_cancelled_at(d.pop("renewal_cancelled_at", UNSET))
-
-        def _parse_billing_issue_detected_at(data: object) -> datetime.datetime | None | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
+        _billing_issue_detected_at = d.pop("billing_issue_detected_at", UNSET)
+        billing_issue_detected_at: datetime.datetime | None | Unset
+        if _billing_issue_detected_at is None or isinstance(_billing_issue_detected_at, Unset):
+            billing_issue_detected_at = _billing_issue_detected_at
+        else:
             try:
-                if not isinstance(data, str):
+                if not isinstance(_billing_issue_detected_at, str):
                     raise TypeError()
-                billing_issue_detected_at_type_0 = datetime.datetime.fromisoformat(data)
+                billing_issue_detected_at_type_0 = datetime.datetime.fromisoformat(_billing_issue_detected_at)
 
-                return billing_issue_detected_at_type_0
+                billing_issue_detected_at = billing_issue_detected_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
-                pass
-            return cast(datetime.datetime | None | Unset, data)
-
-        billing_issue_detected_at = _parse_billing_issue_detected_at(d.pop("billing_issue_detected_at", UNSET))
+                billing_issue_detected_at = cast(datetime.datetime | None | Unset, _billing_issue_detected_at)
 
         is_in_grace_period = d.pop("is_in_grace_period", UNSET)
 
-        def _parse_cancellation_reason(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        cancellation_reason = _parse_cancellation_reason(d.pop("cancellation_reason", UNSET))
+        cancellation_reason: None | str | Unset = d.pop("cancellation_reason", UNSET)
 
         subscription = cls(
             store=store,

@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -56,14 +56,7 @@ class SubscriptionOffer:
 
         offer_type = d.pop("offer_type", UNSET)
 
-        def _parse_offer_id(data: object) -> None | str | Unset:
-            if data is None:
-                return data
-            if isinstance(data, Unset):
-                return data
-            return cast(None | str | Unset, data)
-
-        offer_id = _parse_offer_id(d.pop("offer_id", UNSET))
+        offer_id: None | str | Unset = d.pop("offer_id", UNSET)
 
         subscription_offer = cls(
             offer_category=offer_category,
