@@ -31,6 +31,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
@@ -115,6 +116,15 @@ def generate_into(project_dir: Path) -> None:
     shutil.copyfile(SPEC, project_dir / SPEC_COPY)
 
 
+def _tool_versions() -> str:
+    """The generator's and ruff's versions: both shape the output, so both are pinned."""
+
+    ruff = subprocess.run(
+        ["ruff", "--version"], env=_generator_env(), capture_output=True, text=True, check=False
+    ).stdout.strip()
+    return f"openapi-python-client {version('openapi-python-client')}, {ruff or 'no ruff'}"
+
+
 def _ignored(path: Path) -> bool:
     return any(part in IGNORED_NAMES or part.endswith(IGNORED_SUFFIXES) for part in path.parts)
 
@@ -176,6 +186,7 @@ def main(argv: list[str] | None = None) -> int:
                 print("generated/ is not what openapi/profile.yaml generates:", file=sys.stderr)
                 for problem in problems:
                     print(f"  {problem}", file=sys.stderr)
+                print(f"(regenerated with {_tool_versions()})", file=sys.stderr)
                 print("Run `nox -s generate` (or this script) and commit.", file=sys.stderr)
                 return 1
             print(f"generated/ is up to date ({len(_files(fresh))} files).")
