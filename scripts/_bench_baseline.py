@@ -79,6 +79,7 @@ def main(argv: list[str] | None = None) -> None:
         loop=args.loop,
         http=args.http,
         access_log=args.access_log,
+        server_header=False,
         log_level="warning",
     )
 

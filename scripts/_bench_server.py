@@ -13,7 +13,6 @@ against each, one after the other, with a short warm-up before each measured run
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 import tempfile
@@ -159,30 +158,17 @@ def baseline_server(log_dir: Path) -> Iterator[Target]:
 
 
 @contextmanager
-def recorded_server(db: Path, log_dir: Path) -> Iterator[Target]:
-    """``python -m recorded_server serve`` on a SQLite file, its log lines in log_dir."""
-    port = _free_port()
-    log = (log_dir / "recorded-server.log").open("wb")
-    env = {
-        **os.environ,
-        "RECORDED_SERVER_API_KEY": BENCH_API_KEY,
-        "RECORDED_SERVER_DB": str(db),
-        "RECORDED_SERVER_PORT": str(port),
-        "RECORDED_SERVER_HOST": "127.0.0.1",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "recorded_server", "serve"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-        env=env,
-    )
-    url = f"http://127.0.0.1:{port}"
+def recorded_server(db: Path) -> Iterator[Target]:
+    """``python -m recorded_server serve`` on a SQLite file (via ``running.ServerProcess``)."""
+    from recorded_server.running import ServerProcess
+
+    proc = ServerProcess(db=str(db), api_key=BENCH_API_KEY)
+    proc.start()
     try:
-        _wait_healthy(url, proc)
-        yield Target("recorded server", url, lambda: _terminate(proc), proc.pid)
+        assert proc.process is not None
+        yield Target("recorded server", proc.url, proc.stop, proc.process.pid)
     finally:
-        _terminate(proc)
-        log.close()
+        proc.close()
 
 
 def _prepare(target: Target) -> None:
@@ -267,9 +253,9 @@ def run_server_bench(
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         tmp_path = Path(tmp)
         db = tmp_path / "bench.sqlite3"
-        with baseline_server(tmp_path) as base, recorded_server(db, tmp_path) as server:
+        with baseline_server(tmp_path) as base, recorded_server(db) as server:
             progress(f"baseline pid {base.pid} at {base.url}; recorded server pid {server.pid}")
-            progress(f"recorded server database: {db} (a file; its log: {tmp_path})")
+            progress(f"recorded server database: {db} (a SQLite file)")
             for target in (base, server):
                 _prepare(target)
             for scenario in scenarios(BENCH_API_KEY):
