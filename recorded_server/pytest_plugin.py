@@ -12,6 +12,8 @@ Fixtures:
   (``python -m recorded_server serve``) on 127.0.0.1 and a free port, started once per test
   session (once per pytest-xdist worker) with a temporary SQLite file, emptied before every test
   unless the test is marked ``@pytest.mark.adapty_keep_store``.
+- ``adapty_server_session``: the same handle, session-scoped and not reset, for session-scoped
+  fixtures that need the server's URL and key.
 - ``adapty_client``: the generated ``AuthenticatedClient`` pointed at that server with its key.
 - ``adapty_async_client``: another ``AuthenticatedClient`` for the generated ``asyncio`` functions;
   its ``httpx.AsyncClient`` keeps no idle connections, so it works in any event loop
@@ -31,6 +33,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
@@ -405,13 +408,28 @@ def _connect(url: str, source: str, api_key: str) -> AdaptyServer:
 
 
 @pytest.fixture(scope="session")
-def _adapty_server_session(
+def adapty_server_session(
     request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory
 ) -> Iterator[AdaptyServer]:
-    """One server per session (per xdist worker): started here, or the one of --adapty-url."""
+    """The same server as ``adapty_server``, session-scoped and never reset by this fixture.
+
+    One per session (per xdist worker): started here, or the one of ``--adapty-url``. For your
+    own session-scoped fixtures that need the server's URL and key (an app under test configured
+    once); tests should ask for ``adapty_server``, which empties the store first.
+    """
     url, source = _external_url(request.config)
     if url is not None:
         server = _connect(url, source, _external_api_key(request.config))
+        workers = os.environ.get("PYTEST_XDIST_WORKER_COUNT", "1")
+        if server.has_inspection and workers.isdigit() and int(workers) > 1:
+            warnings.warn(
+                pytest.PytestWarning(
+                    f"adapty_server: {workers} xdist workers share the server at {url} and each"
+                    " test empties its store, also under the other workers' tests: run them with"
+                    " one worker (-n 0), or let the plugin start a server per worker"
+                ),
+                stacklevel=1,
+            )
     else:
         server = _start_server(request.config, tmp_path_factory.mktemp("adapty-server"))
     try:
@@ -422,10 +440,10 @@ def _adapty_server_session(
 
 @pytest.fixture
 def adapty_server(
-    request: pytest.FixtureRequest, _adapty_server_session: AdaptyServer
+    request: pytest.FixtureRequest, adapty_server_session: AdaptyServer
 ) -> AdaptyServer:
     """The recorded server, emptied before this test (unless marked ``adapty_keep_store``)."""
-    server = _adapty_server_session
+    server = adapty_server_session
     server._check_alive()
     if server.has_inspection and request.node.get_closest_marker(KEEP_STORE_MARKER) is None:
         server.reset()

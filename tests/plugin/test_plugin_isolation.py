@@ -68,11 +68,24 @@ class TestOnAClass:
 
     def test_still_there(self, adapty_server):
         assert [p["customer_user_id"] for p in adapty_server.profiles()] == ["class-user"]
+
+
+@pytest.fixture(scope="session")
+def service_settings(adapty_server_session):
+    # a session-scoped fixture of the service's own, configured once with the server's URL
+    return {"adapty_url": adapty_server_session.url, "adapty_key": adapty_server_session.api_key}
+
+
+def test_session_scoped_fixtures_see_the_same_server(service_settings, adapty_server):
+    assert service_settings["adapty_url"] == adapty_server.url
+    assert service_settings["adapty_key"] == adapty_server.api_key
+    # asking for the session handle does not skip the reset adapty_server does
+    assert adapty_server.profiles() == []
 """,
     )
     # --strict-markers: the plugin registers its marker
     result = run_inner("-v", "--strict-markers")
-    result.assert_outcomes(passed=5)
+    result.assert_outcomes(passed=6)
 
 
 def test_xdist_runs_one_server_per_worker(

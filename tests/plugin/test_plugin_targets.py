@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import json
+import re
+import subprocess
+import sys
 import threading
+import time
 from collections.abc import Callable, Iterator
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import ClassVar
 
 import httpx
 import pytest
+import yaml
 
 from recorded_server.running import ServerProcess
 
@@ -116,6 +122,26 @@ def test_the_option_wins_over_the_environment(
     monkeypatch.setenv("ADAPTY_API_KEY", "not-this-one")
     result = run_inner(f"--adapty-url={other_server.url}", f"--adapty-api-key={OTHER_KEY}")
     result.assert_outcomes(passed=1)
+
+
+def test_xdist_workers_sharing_one_server_are_warned(
+    pytester: pytest.Pytester, run_inner: RunInner, other_server: ServerProcess
+) -> None:
+    pytester.makepyfile(
+        test_shared="""
+def test_a(adapty_server):
+    pass
+
+
+def test_b(adapty_server):
+    pass
+"""
+    )
+    result = run_inner(
+        "-n", "2", f"--adapty-url={other_server.url}", f"--adapty-api-key={OTHER_KEY}"
+    )
+    result.assert_outcomes(passed=2, warnings=2)
+    result.stdout.fnmatch_lines(["*adapty_server: 2 xdist workers share the server at*"])
 
 
 class _NoInspection(BaseHTTPRequestHandler):
@@ -240,3 +266,80 @@ def test_b(adapty_server):
     )
     # every test that asks for the server gets the message
     assert result.stdout.str().count("the recorded server did not start") == 2
+
+
+REPLAYED_PROFILE = {
+    "data": {
+        "app_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        "profile_id": "0b7e1a52-3c6d-4e3f-9a1b-2c3d4e5f6a7b",
+        "customer_user_id": "replayed-user",
+        "total_revenue_usd": 4.99,
+        "segment_hash": "7ec31968e3ada50b",
+        "timestamp": 1795965305116,
+        "custom_attributes": [{"key": "plan", "value": "premium"}],
+        "access_levels": [],
+        "subscriptions": [],
+        "non_subscriptions": [],
+    }
+}
+
+
+@pytest.fixture
+def replay_server(tmp_path: Path) -> Iterator[str]:
+    """``recorded-server replay`` of one recorded GET: a target without the inspection API."""
+    cassettes = tmp_path / "cassettes"
+    cassettes.mkdir()
+    interaction = {
+        "request": {
+            "method": "GET",
+            "uri": "https://api.adapty.io/api/v2/server-side-api/profile/",
+            "body": None,
+            "headers": {"adapty-customer-user-id": ["replayed-user"]},
+        },
+        "response": {
+            "status": {"code": 200, "message": "OK"},
+            "headers": {"Content-Type": ["application/json"]},
+            "body": {"string": json.dumps(REPLAYED_PROFILE)},
+        },
+    }
+    document = {"version": 1, "interactions": [interaction]}
+    (cassettes / "get_profile.yaml").write_text(yaml.safe_dump(document), encoding="utf-8")
+    banner = tmp_path / "banner.txt"
+    command = [sys.executable, "-m", "recorded_server", "replay", "--cassettes", str(cassettes)]
+    with banner.open("wb") as out:
+        process = subprocess.Popen([*command, "--port", "0"], stdout=out, stderr=subprocess.STDOUT)
+    try:
+        deadline = time.monotonic() + 30
+        while (match := re.search(r"listening on (http://\S+)", banner.read_text())) is None:
+            assert process.poll() is None, banner.read_text()
+            assert time.monotonic() < deadline, banner.read_text()
+            time.sleep(0.05)
+        yield match[1]
+    finally:
+        process.terminate()
+        process.wait(timeout=20)
+
+
+def test_a_replay_of_recordings_serves_the_client(
+    pytester: pytest.Pytester, run_inner: RunInner, replay_server: str
+) -> None:
+    pytester.makepyfile(
+        test_replayed="""
+from adapty_profile_client.api.profile import get_profile
+from adapty_profile_client.models import ProfileResponse
+
+
+def test_read(adapty_server, adapty_client):
+    assert not adapty_server.has_inspection
+    read = get_profile.sync(client=adapty_client, adapty_customer_user_id="replayed-user")
+    assert isinstance(read, ProfileResponse), read
+    assert read.data.total_revenue_usd == 4.99
+
+
+def test_inspection_is_skipped(adapty_server):
+    adapty_server.profiles()
+"""
+    )
+    result = run_inner("-rs", f"--adapty-url={replay_server}")
+    result.assert_outcomes(passed=1, skipped=1)
+    result.stdout.fnmatch_lines(["SKIPPED*GET /_recorded/health answered 404*"])
