@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime
+import typing
 from typing import Any
 
 import httpx
@@ -320,3 +321,11 @@ def test_header_parameters_are_unset_by_default(client: AuthenticatedClient, api
     sent = {name.lower() for name in api.last.headers}
     assert "adapty-platform" not in sent
     assert "adapty-customer-user-id" not in sent
+
+
+def test_delete_is_typed_without_any() -> None:
+    """A body-less 204 is typed None (the stock generator says Any, which would switch
+    off type checks in the caller)."""
+    returned = typing.get_type_hints(delete_profile.sync_detailed)["return"]
+    assert typing.get_args(returned) == (ErrorResponse | None,)
+    assert typing.get_type_hints(delete_profile.sync)["return"] == ErrorResponse | None

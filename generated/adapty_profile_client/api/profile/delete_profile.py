@@ -1,5 +1,5 @@
 from http import HTTPStatus
-from typing import Any, cast
+from typing import Any
 
 import httpx
 
@@ -35,11 +35,9 @@ def _get_kwargs(
     return _kwargs
 
 
-def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Any | ErrorResponse | None:
+def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> ErrorResponse | None:
     if response.status_code == 204:
-        response_204 = cast(Any, None)
-        return response_204
-
+        return None
     if response.status_code == 400:
         response_400 = ErrorResponse.from_dict(response.json())
 
@@ -61,7 +59,9 @@ def _parse_response(*, client: AuthenticatedClient | Client, response: httpx.Res
         return None
 
 
-def _build_response(*, client: AuthenticatedClient | Client, response: httpx.Response) -> Response[Any | ErrorResponse]:
+def _build_response(
+    *, client: AuthenticatedClient | Client, response: httpx.Response
+) -> Response[ErrorResponse | None]:
     return Response(
         status_code=HTTPStatus(response.status_code),
         content=response.content,
@@ -76,7 +76,7 @@ def sync_detailed(
     adapty_customer_user_id: str | Unset = UNSET,
     adapty_profile_id: str | Unset = UNSET,
     adapty_platform: Platform | Unset = UNSET,
-) -> Response[Any | ErrorResponse]:
+) -> Response[ErrorResponse | None]:
     """Delete a profile
 
      Deletes the profile named by the identity headers (as for `getProfile`),
@@ -96,7 +96,7 @@ def sync_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorResponse]
+        Response[ErrorResponse | None]
     """
 
     kwargs = _get_kwargs(
@@ -118,7 +118,7 @@ def sync(
     adapty_customer_user_id: str | Unset = UNSET,
     adapty_profile_id: str | Unset = UNSET,
     adapty_platform: Platform | Unset = UNSET,
-) -> Any | ErrorResponse | None:
+) -> ErrorResponse | None:
     """Delete a profile
 
      Deletes the profile named by the identity headers (as for `getProfile`),
@@ -138,7 +138,7 @@ def sync(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse
+        ErrorResponse | None
     """
 
     return sync_detailed(
@@ -155,7 +155,7 @@ async def asyncio_detailed(
     adapty_customer_user_id: str | Unset = UNSET,
     adapty_profile_id: str | Unset = UNSET,
     adapty_platform: Platform | Unset = UNSET,
-) -> Response[Any | ErrorResponse]:
+) -> Response[ErrorResponse | None]:
     """Delete a profile
 
      Deletes the profile named by the identity headers (as for `getProfile`),
@@ -175,7 +175,7 @@ async def asyncio_detailed(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Response[Any | ErrorResponse]
+        Response[ErrorResponse | None]
     """
 
     kwargs = _get_kwargs(
@@ -195,7 +195,7 @@ async def asyncio(
     adapty_customer_user_id: str | Unset = UNSET,
     adapty_profile_id: str | Unset = UNSET,
     adapty_platform: Platform | Unset = UNSET,
-) -> Any | ErrorResponse | None:
+) -> ErrorResponse | None:
     """Delete a profile
 
      Deletes the profile named by the identity headers (as for `getProfile`),
@@ -215,7 +215,7 @@ async def asyncio(
         httpx.TimeoutException: If the request takes longer than Client.timeout.
 
     Returns:
-        Any | ErrorResponse
+        ErrorResponse | None
     """
 
     return (
