@@ -906,6 +906,7 @@ BOUNDARY_BODIES: Final[tuple[WireBody, ...]] = (
     wire_body(_attrs(("ab\n", "x")), "key with trailing newline"),
     wire_body(_attrs(("a", 1e308)), "value 1e308"),
     wire_body(_attrs(("a", RawNumber("1e400"))), "value number beyond float64"),
+    wire_body(_attrs(("a", int(MAX_FLOAT) + 1)), "value integer just above float64's maximum"),
     wire_body(_attrs(("a", True)), "value boolean"),
     wire_body(_attrs(("a", None), ("b", "")), "value deleting"),
     wire_body({"birthday": None}, "birthday null (not nullable)"),

@@ -195,17 +195,16 @@ def socket_target() -> Iterator[Target]:
     from recorded_server import DEFAULT_API_KEY
     from recorded_server.running import ServerProcess
 
-    with ServerProcess(db=":memory:", api_key=DEFAULT_API_KEY) as server:
-        server.start(timeout=30)
-        with httpx.Client(base_url=server.url, timeout=30) as client:
-            yield Target(
-                kind="socket",
-                client=client,
-                shown_url=server.url,
-                api_key=DEFAULT_API_KEY,
-                key_is_secret=False,
-                inspection_missing=probe_inspection(client, server.url),
-            )
+    server = ServerProcess(db=":memory:", api_key=DEFAULT_API_KEY).start(timeout=30)
+    with server, httpx.Client(base_url=server.url, timeout=30) as client:
+        yield Target(
+            kind="socket",
+            client=client,
+            shown_url=server.url,
+            api_key=DEFAULT_API_KEY,
+            key_is_secret=False,
+            inspection_missing=probe_inspection(client, server.url),
+        )
 
 
 @contextlib.contextmanager

@@ -1,0 +1,158 @@
+"""The spec loaded into Schemathesis, configured for this endpoint.
+
+- ``schemathesis.toml`` (next to this module) holds the static configuration; the API key is
+  added here from the target.
+- Identity travels in headers, so every generated case gets its own fresh identity before it
+  is sent (``freshen_identity``); a case whose headers are the negated part keeps them.
+- A positive case that a server-only rule rejects (a key twice in one request, the merge limit
+  or the stored ``analytics_disabled`` on PATCH, neither identity header) is not a disagreement:
+  ``filter_failure`` drops that ``positive_data_acceptance`` failure, only when the 400 names
+  the part of the request the rule is about. The oracle and the state machine test those rules
+  precisely.
+- Every check result is counted in the run's summary (``after_validate``).
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import tomllib
+import uuid
+from pathlib import Path
+from typing import Any, Final
+
+import schemathesis
+from schemathesis import Case, GenerationMode, Response
+from schemathesis.config import SchemathesisConfig
+from schemathesis.core.failures import Failure
+from schemathesis.core.parameters import ParameterLocation
+from schemathesis.hooks import HookContext
+from schemathesis.openapi.checks import RejectedPositiveData
+from schemathesis.schemas import BaseSchema
+
+import contract_tests.st_checks  # noqa: F401  (registers the custom checks)
+from contract_tests.model import nulls_an_advertising_id
+from contract_tests.oracle import load_contract_spec
+from contract_tests.summary import SUMMARY
+from contract_tests.targets import fresh_customer_user_id, live_settings
+
+CONFIG_PATH: Final = Path(__file__).with_name("schemathesis.toml")
+IDENTITY_HEADERS: Final = ("adapty-customer-user-id", "adapty-profile-id")
+
+
+def schemathesis_config(api_key: str) -> SchemathesisConfig:
+    data = tomllib.loads(CONFIG_PATH.read_text(encoding="utf-8"))
+    data.setdefault("auth", {})["openapi"] = {"ApiKey": {"api_key": f"Api-Key {api_key}"}}
+    return SchemathesisConfig.from_dict(data)
+
+
+def api_key() -> str:
+    live = live_settings()
+    if live is not None:
+        return live[1]
+    from recorded_server import DEFAULT_API_KEY
+
+    return DEFAULT_API_KEY
+
+
+def load_schema() -> BaseSchema:
+    """The spec under test (``CONTRACT_SPEC``, or ``openapi/profile.yaml``) for Schemathesis."""
+    raw = copy.deepcopy(load_contract_spec())
+    schema = schemathesis.openapi.from_dict(raw, config=schemathesis_config(api_key()))
+    schema.hook(filter_failure)
+    schema.hook(after_call)
+    schema.hook(after_validate)
+    return schema
+
+
+def _is_negative(case: Case, location: ParameterLocation) -> bool:
+    meta = case.meta
+    if meta is None:
+        return False
+    component = meta.components.get(location)
+    return component is not None and component.mode == GenerationMode.NEGATIVE
+
+
+def freshen_identity(case: Case) -> None:
+    """Give a case its own identity: a fresh customer user id and/or a fresh profile id.
+
+    A case with neither header gets a customer user id (the one-of-two rule is the server's);
+    a negative case whose headers are the negated part keeps what was generated. (A positive
+    case is always freshened: Schemathesis 4.32's coverage phase can label a case positive
+    while its template for ``adapty-profile-id`` is ``"0"``, which no UUID pattern accepts.)
+    """
+    meta = case.meta
+    positive = meta is None or meta.generation.mode == GenerationMode.POSITIVE
+    if not positive and _is_negative(case, ParameterLocation.HEADER):
+        return
+    headers = dict(case.headers or {})
+    if "adapty-profile-id" in headers:
+        headers["adapty-profile-id"] = str(uuid.uuid4())
+    if "adapty-customer-user-id" in headers or "adapty-profile-id" not in headers:
+        headers["adapty-customer-user-id"] = fresh_customer_user_id()
+    case.headers = headers
+
+
+def _sources(response: Response) -> list[str]:
+    try:
+        body = json.loads(response.content)
+        return [str(item.get("source")) for item in body["errors"]]
+    except (ValueError, KeyError, TypeError, AttributeError):
+        return []
+
+
+def server_only_explanation(case: Case, response: Response) -> str | None:
+    """The server-only rule that explains a 400 on a schema-valid case, if one does."""
+    if response.status_code != 400:
+        return None
+    sources = _sources(response)
+    if not sources:
+        return None
+    headers = {name.lower() for name in (case.headers or {})}
+    if not headers & set(IDENTITY_HEADERS) and all(s == IDENTITY_HEADERS[0] for s in sources):
+        return "one of two identity headers"
+    body = case.body if isinstance(case.body, dict) else {}
+    items = body.get("custom_attributes")
+    if isinstance(items, list) and all(s.startswith("custom_attributes") for s in sources):
+        keys = [item.get("key") for item in items if isinstance(item, dict)]
+        if len(keys) != len(set(map(str, keys))):
+            return "duplicate attribute keys"
+        if case.method.upper() == "PATCH":
+            return "attribute merge limit"
+    if (
+        case.method.upper() == "PATCH"
+        and "analytics_disabled" not in body
+        and nulls_an_advertising_id(body)
+        and all(s.startswith("installation_meta.") for s in sources)
+    ):
+        return "stored analytics_disabled"
+    return None
+
+
+def filter_failure(context: HookContext, failure: Failure, case: Case, response: Response) -> bool:
+    if isinstance(failure, RejectedPositiveData):
+        rule = server_only_explanation(case, response)
+        if rule is not None:
+            SUMMARY.case(
+                operation_name(case), f"schemathesis: positive 400 by server-only rule ({rule})"
+            )
+            return False
+    return True
+
+
+def operation_name(case: Case) -> str:
+    """``POST profile``: the summary's name of the operation (the path is always the same)."""
+    return f"{case.method.upper()} profile"
+
+
+def after_call(context: HookContext, case: Case, response: Response) -> None:
+    SUMMARY.request(operation_name(case))
+
+
+def after_validate(context: HookContext, case: Case, response: Response, results: Any) -> None:
+    for result in results:
+        check = f"schemathesis {result.name}"
+        SUMMARY.case(operation_name(case), check)
+        if result.failure is not None:
+            curl = case.as_curl_command(headers=dict(response.request.headers))
+            SUMMARY.fail(operation_name(case), check, result.failure.title, curl)

@@ -1,0 +1,72 @@
+"""Schemathesis against the server, from ``openapi/profile.yaml``.
+
+Every operation, in every phase the configuration enables (the spec's examples, the coverage
+phase's boundary values, random fuzzing), positive and negative data, with the built-in checks
+(``not_a_server_error``, ``status_code_conformance``, ``response_schema_conformance``,
+``response_headers_conformance``, ``content_type_conformance``, ``negative_data_rejection``
+expecting 400 only, ``positive_data_acceptance``, ``ignored_auth``, ...) and the suite's own
+(``error_envelope``, ``request_id_header``). Then a stateful run that follows the spec's
+OpenAPI links: create, then read, update and delete through ``$response.body#/data/profile_id``.
+
+In-process (ASGI) for speed, and once over a real socket; or against ``CONTRACT_BASE_URL``.
+"""
+
+from __future__ import annotations
+
+import pytest
+from hypothesis import settings
+from schemathesis import Case
+from schemathesis.core.transport import Response
+
+from contract_tests.profiles import examples
+from contract_tests.st_schema import freshen_identity, load_schema
+from contract_tests.summary import SUMMARY
+from contract_tests.targets import Target, embedded_app
+
+schema = load_schema()
+
+
+@pytest.fixture(scope="session")
+def schemathesis_app(target: Target) -> object | None:
+    """In-process, Schemathesis gets an embedded app of its own (it runs the app's lifespan)."""
+    return embedded_app() if target.kind == "in-process" else None
+
+
+def _aim(case: Case, target: Target, app: object | None) -> dict[str, str]:
+    """Point the case at the target. The app goes on the operation and on its schema, where
+    the probes that checks such as ``ignored_auth`` send on their own look for it."""
+    case.operation.app = app
+    case.operation.schema.app = app
+    return {} if app is not None else {"base_url": str(target.client.base_url).rstrip("/")}
+
+
+@settings(max_examples=examples(1.0))
+@schema.parametrize()
+def test_operations_conform(case: Case, target: Target, schemathesis_app: object | None) -> None:
+    SUMMARY.example(f"schemathesis: {case.operation.label} ({target.kind})")
+    freshen_identity(case)
+    case.call_and_validate(**_aim(case, target, schemathesis_app))
+
+
+def test_stateful_links(target: Target, schemathesis_app: object | None) -> None:
+    """Create, then follow the links to read, update and delete the created profile."""
+
+    class Lifecycle(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Case) -> None:
+            SUMMARY.example(f"schemathesis stateful: steps ({target.kind})")
+            if case.method.upper() == "POST":
+                freshen_identity(case)
+
+        def get_call_kwargs(self, case: Case) -> dict[str, str]:
+            return _aim(case, target, schemathesis_app)
+
+        def after_call(self, response: Response, case: Case) -> None:
+            super().after_call(response, case)
+
+    Lifecycle.run(
+        settings=settings(
+            max_examples=examples(0.5, socket=target.kind == "socket"),
+            stateful_step_count=8,
+            deadline=None,
+        )
+    )
