@@ -40,7 +40,11 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app = Starlette(
         routes=[Route(PROFILE_PATH, profile_endpoint), *inspection.routes],
         middleware=[
-            Middleware(RequestLogMiddleware, api_key=settings.api_key),
+            Middleware(
+                RequestLogMiddleware,
+                api_key=settings.api_key,
+                on_unhandled=runtime.count_unhandled,
+            ),
             Middleware(ApiKeyMiddleware, api_key=settings.api_key),
         ],
         exception_handlers={errors.ApiError: _api_error, HTTPException: _http_error},

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import sys
+import textwrap
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -40,6 +41,22 @@ an option on the command line wins over the variable.
 """
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, without breaking hyphenated words (keys, paths, option names)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+
+
 def _help(text: str, setting: str) -> str:
     return f"{text} [env: {ENV_VARS[setting]}]"
 
@@ -49,6 +66,7 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         "serve",
         help="run the recorded server (the profile endpoint emulator)",
         description=SERVE_DESCRIPTION,
+        formatter_class=_Formatter,
     )
     parser.add_argument(
         "--host", metavar="HOST", help=_help("address to listen on (default: 127.0.0.1)", "host")
@@ -134,7 +152,9 @@ def _run_serve(args: argparse.Namespace) -> int:
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="recorded-server", description=DESCRIPTION)
+    parser = argparse.ArgumentParser(
+        prog="recorded-server", description=DESCRIPTION, formatter_class=_Formatter
+    )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_serve_parser(subparsers)
     cassette_cli.register(subparsers)

@@ -60,7 +60,8 @@ class Identity:
 def identity(headers: Iterable[tuple[bytes, bytes]]) -> Identity:
     """Read and check the identity and platform headers; raise a 400 listing every bad one.
 
-    Header values are read as Latin-1, as HTTP servers and WSGI do, so lengths count bytes.
+    Header values are read as Latin-1, as HTTP servers and WSGI do, so lengths count bytes;
+    surrounding spaces and tabs are not part of a value (RFC 9110), whatever the server gave.
     """
     customer: bytes | None = None
     profile: bytes | None = None
@@ -68,12 +69,12 @@ def identity(headers: Iterable[tuple[bytes, bytes]]) -> Identity:
     for key, value in headers:
         if key == b"adapty-customer-user-id":
             if customer is None:
-                customer = value
+                customer = value.strip(b" \t")
         elif key == b"adapty-profile-id":
             if profile is None:
-                profile = value
+                profile = value.strip(b" \t")
         elif key == b"adapty-platform" and platform is None:
-            platform = value
+            platform = value.strip(b" \t")
     problems: list[tuple[str | None, list[str]]] = []
     customer_id: str | None = None
     profile_id: str | None = None
@@ -114,7 +115,7 @@ def check_content_type(content_type: bytes | None) -> None:
     ``application/json``, optionally with ``charset=utf-8`` (case-insensitive), else 415."""
     if content_type is None:
         return
-    text = content_type.decode("latin-1")
+    text = content_type.decode("latin-1").strip(" \t")
     media_type, *params = text.split(";")
     ok = media_type.strip().lower() == "application/json"
     for param in params:

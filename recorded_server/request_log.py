@@ -7,6 +7,7 @@ from __future__ import annotations
 import logging
 import time
 import uuid
+from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -32,10 +33,10 @@ class RequestLogMiddleware:
     """Adds ``Request-Id`` (uuid4 hex) to every response and logs
     ``<request-id> <method> <path> <status> <duration>ms``; never the API key, never headers."""
 
-    def __init__(self, app: ASGIApp, api_key: str) -> None:
+    def __init__(self, app: ASGIApp, api_key: str, on_unhandled: Callable[[], None]) -> None:
         self.app = app
         self.api_key = api_key
-        self.unhandled_errors = 0
+        self.on_unhandled = on_unhandled
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
@@ -57,7 +58,7 @@ class RequestLogMiddleware:
         try:
             await self.app(scope, receive, send_with_id)
         except Exception:
-            self.unhandled_errors += 1
+            self.on_unhandled()
             error_log.exception("%s unhandled exception (answered 500); this is a bug", request_id)
             if status == 0:  # else a response had started: nothing sane to add to it
                 response = errors.error_response(

@@ -5,8 +5,8 @@
 
 The server is started with ``--port 0``: it binds a free port itself and prints it in its banner,
 so two servers started at once never race for a port. Its stdout (the banner) and stderr (the log,
-one line per request) go to temporary files: :meth:`ServerProcess.output` and
-:meth:`ServerProcess.log` read them.
+one line per request) go to temporary files: :meth:`ServerProcess.banner`,
+:meth:`ServerProcess.log` and :meth:`ServerProcess.output` (both) read them.
 """
 
 from __future__ import annotations
@@ -102,13 +102,17 @@ class ServerProcess:
             args += ["--max-body", str(self.max_body)]
         return args + list(self.extra_args)
 
-    def output(self) -> str:
-        """Everything the server printed on stdout so far (the banner)."""
+    def banner(self) -> str:
+        """What the server printed on stdout: its startup banner."""
         return self._read(self._stdout)
 
     def log(self) -> str:
-        """Everything the server logged on stderr so far (one line per request, and more)."""
+        """What the server logged on stderr so far: one line per request, and any problem."""
         return self._read(self._stderr)
+
+    def output(self) -> str:
+        """Everything the server wrote so far: the banner, then the log."""
+        return self.banner() + self.log()
 
     @staticmethod
     def _read(stream: IO[bytes] | None) -> str:
@@ -148,7 +152,7 @@ class ServerProcess:
     def _wait_for_banner(self, deadline: float) -> None:
         assert self.process is not None
         while True:
-            match = _LISTENING.search(self.output())
+            match = _LISTENING.search(self.banner())
             if match is not None:
                 self.port = int(match[2])
                 return
@@ -176,7 +180,7 @@ class ServerProcess:
     def _failure(self, what: str) -> str:
         return (
             f"recorded-server {what}: {' '.join(self.command())}\n"
-            f"--- stdout ---\n{self.output()}\n--- stderr ---\n{self.log()}"
+            f"--- stdout ---\n{self.banner()}\n--- stderr ---\n{self.log()}"
         )
 
     def stop(self, timeout: float = 20) -> int | None:

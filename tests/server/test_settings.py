@@ -1,0 +1,93 @@
+"""Settings: defaults, environment variables, overrides and validation."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+import recorded_server
+from recorded_server.settings import DEFAULT_API_KEY, DEFAULT_APP_ID, Settings, SettingsError
+
+
+def test_defaults() -> None:
+    settings = Settings.from_env({})
+    assert settings == Settings(
+        host="127.0.0.1",
+        port=8080,
+        api_key="dev-recorded-server-key",
+        app_id="3fa85f64-5717-4562-b3fc-2c963f66afa6",
+        db="recorded-server.sqlite3",
+        fixtures=None,
+        max_body=65536,
+    )
+    assert (recorded_server.DEFAULT_API_KEY, recorded_server.DEFAULT_APP_ID) == (
+        DEFAULT_API_KEY,
+        DEFAULT_APP_ID,
+    )
+    assert recorded_server.create_app is not None
+
+
+def test_env_then_overrides() -> None:
+    env = {
+        "RECORDED_SERVER_HOST": "0.0.0.0",
+        "RECORDED_SERVER_PORT": "9000",
+        "RECORDED_SERVER_API_KEY": "k",
+        "RECORDED_SERVER_APP_ID": "1B4E28BA-2FA1-11D2-883F-0016D3CCA427",
+        "RECORDED_SERVER_DB": ":memory:",
+        "RECORDED_SERVER_FIXTURES": "f.json",
+        "RECORDED_SERVER_MAX_BODY": "100",
+        "RECORDED_SERVER_LOG_LEVEL": "warning",
+    }
+    settings = Settings.from_env(env)
+    assert settings.host == "0.0.0.0" and settings.port == 9000 and settings.api_key == "k"
+    assert settings.app_id == "1b4e28ba-2fa1-11d2-883f-0016d3cca427"
+    assert settings.in_memory and settings.fixtures == Path("f.json") and settings.max_body == 100
+    assert settings.log_level == "warning"
+    overridden = Settings.from_env(env, port=1, api_key=None, fixtures="g.json")
+    assert (
+        overridden.port == 1 and overridden.api_key == "k" and overridden.fixtures == Path("g.json")
+    )
+
+
+def test_empty_env_vars_are_ignored() -> None:
+    assert (
+        Settings.from_env({"RECORDED_SERVER_PORT": "", "RECORDED_SERVER_API_KEY": ""}).port == 8080
+    )
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"port": -1}, "port must be 0..65535"),
+        ({"port": 65536}, "port must be 0..65535"),
+        ({"port": True}, "port must be an integer"),
+        ({"max_body": 0}, "max_body must be at least 1 byte"),
+        ({"api_key": "a b"}, "api_key"),
+        ({"api_key": "ключ"}, "api_key"),
+        ({"app_id": "x"}, "app_id must be a UUID"),
+        ({"host": ""}, "host must not be empty"),
+        ({"db": ""}, "db must be"),
+        ({"log_level": "loud"}, "log_level must be one of"),
+    ],
+)
+def test_invalid_settings(changes: dict[str, object], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env({}, **changes)
+
+
+def test_bad_integer_env_var() -> None:
+    with pytest.raises(SettingsError, match="RECORDED_SERVER_MAX_BODY='lots'"):
+        Settings.from_env({"RECORDED_SERVER_MAX_BODY": "lots"})
+
+
+def test_unknown_override_is_a_type_error() -> None:
+    with pytest.raises(TypeError, match="unknown settings: colour"):
+        Settings.from_env({}, colour="red")
+
+
+def test_settings_are_frozen() -> None:
+    settings = Settings()
+    with pytest.raises(AttributeError):
+        settings.port = 1  # type: ignore[misc]
+    assert settings.replace(port=1).port == 1

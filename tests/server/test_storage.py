@@ -1,0 +1,197 @@
+"""The SQLite storage on its own: durability on reopen, group commit, isolation of failures."""
+
+from __future__ import annotations
+
+import asyncio
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from recorded_server import errors
+from recorded_server.records import ProfileRecord
+from recorded_server.storage import Lookup, Storage, StorageClosed, StorageFailure
+
+pytestmark = pytest.mark.anyio
+
+
+def record(profile_id: str, customer: str | None = None) -> ProfileRecord:
+    return ProfileRecord(profile_id=profile_id, customer_user_id=customer)
+
+
+def pid(n: int) -> str:
+    return f"00000000-0000-4000-8000-{n:012d}"
+
+
+@pytest.fixture(params=["file", "memory"])
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+    db = str(tmp_path / "s.sqlite3") if request.param == "file" else ":memory:"
+    opened = Storage.open(db)
+    request.addfinalizer(opened.close)
+    return opened
+
+
+async def test_insert_get_update_delete(storage: Storage) -> None:
+    await storage.insert(record(pid(1), "c1"))
+    got = await storage.get(Lookup("customer_user_id", "c1"))
+    assert got is not None and got.profile_id == pid(1)
+
+    def rename(stored: ProfileRecord) -> ProfileRecord:
+        stored.fields["first_name"] = "x"
+        return stored
+
+    updated = await storage.update(Lookup("profile_id", pid(1)), rename)
+    assert updated.fields == {"analytics_disabled": False, "first_name": "x"}
+    again = await storage.get(Lookup("profile_id", pid(1)))
+    assert again is not None and again.fields["first_name"] == "x"
+    assert await storage.delete(Lookup("profile_id", pid(1))) is True
+    assert await storage.delete(Lookup("profile_id", pid(1))) is False
+    assert await storage.get(Lookup("profile_id", pid(1))) is None
+
+
+async def test_unique_constraints_give_409_with_the_right_source(storage: Storage) -> None:
+    await storage.insert(record(pid(1), "c1"))
+    with pytest.raises(errors.ApiError) as by_profile:
+        await storage.insert(record(pid(1), "c2"))
+    assert (by_profile.value.status, by_profile.value.errors[0][0]) == (409, "adapty-profile-id")
+    with pytest.raises(errors.ApiError) as by_customer:
+        await storage.insert(record(pid(2), "c1"))
+    assert by_customer.value.errors[0][0] == "adapty-customer-user-id"
+    # Any number of profiles without a customer id.
+    await storage.insert(record(pid(3)))
+    await storage.insert(record(pid(4)))
+    assert len(await storage.all()) == 3
+
+
+async def test_a_failing_job_in_a_batch_undoes_only_itself(storage: Storage) -> None:
+    # Many jobs queued at once share one transaction; the failing ones roll back to their savepoint.
+    results = await asyncio.gather(
+        *(storage.insert(record(pid(i % 10), f"c{i % 10}")) for i in range(100)),
+        return_exceptions=True,
+    )
+    assert sum(r is None for r in results) == 10
+    assert all(isinstance(r, errors.ApiError) for r in results if r is not None)
+    assert {r.profile_id for r in await storage.all()} == {pid(i) for i in range(10)}
+
+
+async def test_an_update_that_raises_writes_nothing(storage: Storage) -> None:
+    await storage.insert(record(pid(1)))
+
+    def refuse(stored: ProfileRecord) -> ProfileRecord:
+        raise errors.bad_request([("x", ["no"])])
+
+    with pytest.raises(errors.ApiError):
+        await storage.update(Lookup("profile_id", pid(1)), refuse)
+    with pytest.raises(errors.ApiError) as missing:
+        await storage.update(Lookup("profile_id", pid(2)), refuse)
+    assert missing.value.status == 404
+
+
+async def test_an_unexpected_exception_in_a_job_reaches_its_caller(storage: Storage) -> None:
+    await storage.insert(record(pid(1)))
+
+    def broken(stored: ProfileRecord) -> ProfileRecord:
+        raise ZeroDivisionError
+
+    with pytest.raises(ZeroDivisionError):
+        await storage.update(Lookup("profile_id", pid(1)), broken)
+    # The writer survives it.
+    await storage.insert(record(pid(2)))
+
+
+async def test_a_sqlite_error_in_a_job_is_a_storage_failure(storage: Storage) -> None:
+    def bad_sql(conn: sqlite3.Connection) -> None:
+        conn.execute("INSERT INTO no_such_table VALUES (1)")
+
+    with pytest.raises(StorageFailure):
+        await storage.write(bad_sql)
+    await storage.insert(record(pid(1)))
+
+
+async def test_put_many_replaces_by_profile_id_all_or_nothing(storage: Storage) -> None:
+    await storage.insert(record(pid(1), "a"))
+    await storage.insert(record(pid(2), "b"))
+    assert await storage.put_many([record(pid(1), "a2"), record(pid(3), "c")]) == 2
+    customers = {r.profile_id: r.customer_user_id for r in await storage.all()}
+    assert customers == {pid(1): "a2", pid(2): "b", pid(3): "c"}
+    with pytest.raises(errors.ApiError):
+        await storage.put_many([record(pid(4), "d"), record(pid(5), "b")])
+    assert len(await storage.all()) == 3
+
+
+async def test_clear(storage: Storage) -> None:
+    await storage.insert(record(pid(1)))
+    await storage.clear()
+    assert await storage.all() == []
+
+
+async def test_a_closed_storage_refuses_work(tmp_path: Path) -> None:
+    storage = Storage.open(str(tmp_path / "c.sqlite3"))
+    storage.close()
+    storage.close()  # twice is fine
+    with pytest.raises(StorageClosed):
+        await storage.insert(record(pid(1)))
+    with pytest.raises(StorageClosed):
+        await storage.get(Lookup("profile_id", pid(1)))
+
+
+def test_data_survives_close_and_reopen_and_the_file_is_wal(tmp_path: Path) -> None:
+    path = tmp_path / "durable.sqlite3"
+    storage = Storage.open(str(path))
+    assert storage.journal_mode == "wal"
+    assert storage.put_many_blocking([record(pid(1), "kept")]) == 1
+    storage.close()
+    reopened = Storage.open(str(path))
+    try:
+        rows = (
+            sqlite3.connect(path)
+            .execute("SELECT profile_id, customer_user_id FROM profiles")
+            .fetchall()
+        )
+        assert rows == [(pid(1), "kept")]
+    finally:
+        reopened.close()
+
+
+def test_the_writer_connection_is_durable(tmp_path: Path) -> None:
+    storage = Storage.open(str(tmp_path / "sync.sqlite3"))
+    try:
+        synchronous = storage.write_blocking(
+            lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0]
+        )
+        assert synchronous == 2  # FULL
+    finally:
+        storage.close()
+
+
+def test_missing_parent_folders_are_created(tmp_path: Path) -> None:
+    storage = Storage.open(str(tmp_path / "a" / "b" / "db.sqlite3"))
+    storage.close()
+    assert (tmp_path / "a" / "b" / "db.sqlite3").exists()
+
+
+@pytest.mark.parametrize("content", [b"not a database" * 100])
+def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, content: bytes) -> None:
+    path = tmp_path / "junk.sqlite3"
+    path.write_bytes(content)
+    with pytest.raises(StorageFailure, match="cannot open the database"):
+        Storage.open(str(path))
+
+
+def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
+    path = tmp_path / "future.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute("PRAGMA user_version = 99")
+    with pytest.raises(StorageFailure, match="newer than this recorded-server"):
+        Storage.open(str(path))
+
+
+async def test_memory_storages_are_separate() -> None:
+    first = Storage.open(":memory:")
+    second = Storage.open(":memory:")
+    try:
+        await first.insert(record(pid(1)))
+        assert await second.all() == []
+    finally:
+        first.close()
+        second.close()
