@@ -18,7 +18,7 @@ import sys
 import tempfile
 import time
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -97,11 +97,10 @@ def scenarios(api_key: str) -> list[Scenario]:
 
 @dataclass
 class Target:
-    """A server under load: its base URL and how to stop it."""
+    """A server under load: its name, base URL and process id."""
 
     name: str
     url: str
-    stop: Callable[[], None]
     pid: int
 
 
@@ -151,7 +150,7 @@ def baseline_server(log_dir: Path) -> Iterator[Target]:
     url = f"http://127.0.0.1:{port}"
     try:
         _wait_healthy(url, proc)
-        yield Target("baseline", url, lambda: _terminate(proc), proc.pid)
+        yield Target("baseline", url, proc.pid)
     finally:
         _terminate(proc)
         log.close()
@@ -166,7 +165,7 @@ def recorded_server(db: Path) -> Iterator[Target]:
     proc.start()
     try:
         assert proc.process is not None
-        yield Target("recorded server", proc.url, proc.stop, proc.process.pid)
+        yield Target("recorded server", proc.url, proc.process.pid)
     finally:
         proc.close()
 

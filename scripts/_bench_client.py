@@ -1,0 +1,215 @@
+"""The client part of the benchmark: the generated client against raw httpx + json.
+
+Both sides make the same call on the same in-memory transport (``httpx.MockTransport``, whose
+handler answers a precomputed full profile): build the request (the seed's example create body),
+send it, and parse the answer. The raw side parses with ``json.loads`` and reads one field; the
+generated client builds its typed models (30 custom attributes, access levels, subscriptions,
+non-subscriptions, and their date-times). Batches of each alternate, and the medians are
+compared, so drift on a shared machine hits both sides alike.
+"""
+
+from __future__ import annotations
+
+import copy
+import json
+import statistics
+import time
+from collections.abc import Callable
+from typing import Any
+
+import httpx
+from _bench_report import Row, fmt_ratio, fmt_us, progress, verdict
+from _bench_server import CREATE_BODY, PROFILE_PATH
+from adapty_profile_client import AuthenticatedClient
+from adapty_profile_client.api.profile import create_profile
+from adapty_profile_client.models import ProfileCreateRequest
+
+BASE_URL = "https://api.adapty.io"
+API_KEY = "bench-client-key"
+CLIENT_MAX_RATIO = 1.3
+
+_ACCESS_LEVEL: dict[str, Any] = {
+    "access_level_id": "premium",
+    "store": "app_store",
+    "store_product_id": "weekly_8.99",
+    "store_base_plan_id": "",
+    "store_transaction_id": "530001802720333",
+    "store_original_transaction_id": "530001724306018",
+    "offer": {"category": "introductory", "type": "free_trial", "id": "offer12"},
+    "environment": "Production",
+    "starts_at": "2022-10-12T09:42:50.000000+0000",
+    "purchased_at": "2022-10-12T09:42:50.000000+0000",
+    "originally_purchased_at": "2021-10-12T09:42:50.000000+0000",
+    "expires_at": "2022-10-12T09:42:50.000000+0000",
+    "renewal_cancelled_at": "2022-10-12T09:42:50.000000+0000",
+    "billing_issue_detected_at": "2022-10-12T09:42:50.000000+0000",
+    "is_in_grace_period": True,
+    "cancellation_reason": "voluntarily_cancelled",
+}
+_SUBSCRIPTION: dict[str, Any] = {
+    "store": "app_store",
+    "store_product_id": "weekly_8.99",
+    "store_base_plan_id": "",
+    "store_transaction_id": "530001802720333",
+    "store_original_transaction_id": "530001724306018",
+    "offer": {"offer_category": "introductory", "offer_type": "free_trial", "offer_id": "offer12"},
+    "environment": "Production",
+    "purchased_at": "2022-10-12T09:42:50.000000+0000",
+    "originally_purchased_at": "2021-10-12T09:42:50.000000+0000",
+    "expires_at": "2022-10-12T09:42:50.000000+0000",
+    "renewal_cancelled_at": "2022-10-12T09:42:50.000000+0000",
+    "billing_issue_detected_at": "2022-10-12T09:42:50.000000+0000",
+    "is_in_grace_period": True,
+    "cancellation_reason": "voluntarily_cancelled",
+}
+_NON_SUBSCRIPTION: dict[str, Any] = {
+    "purchase_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+    "store": "app_store",
+    "store_product_id": "weekly_8.99",
+    "store_base_plan_id": "",
+    "store_transaction_id": "530001724306018",
+    "store_original_transaction_id": "530001724306018",
+    "purchased_at": "2022-10-12T09:42:50.000000+0000",
+    "environment": "Production",
+    "is_refund": True,
+    "is_consumable": True,
+}
+
+
+def full_profile() -> dict[str, Any]:
+    """The seed's example response, grown to 30 attributes and two of each purchase list.
+
+    The second entries use Adapty's reference date-time form (``+00:00``) so both forms parse.
+    """
+
+    def second(item: dict[str, Any], id_field: str) -> dict[str, Any]:
+        other = copy.deepcopy(item)
+        for key, value in other.items():
+            if key.endswith("_at") and isinstance(value, str):
+                other[key] = "2024-12-24T10:50:23+00:00"
+        other[id_field] = other[id_field] + "-2" if id_field in other else "x"
+        return other
+
+    attributes = [
+        {"key": f"attr_{i:02d}", "value": f"value number {i}" if i % 2 else float(i) * 1.5}
+        for i in range(30)
+    ]
+    return {
+        "data": {
+            "app_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "profile_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
+            "customer_user_id": "8612ED7C-3477-466D-93AE-1854B8E5FDD5",
+            "total_revenue_usd": 109.88999999999999,
+            "segment_hash": "string",
+            "timestamp": 1700000000000,
+            "custom_attributes": attributes,
+            "access_levels": [_ACCESS_LEVEL, second(_ACCESS_LEVEL, "access_level_id")],
+            "subscriptions": [_SUBSCRIPTION, second(_SUBSCRIPTION, "store_transaction_id")],
+            "non_subscriptions": [
+                _NON_SUBSCRIPTION,
+                second(_NON_SUBSCRIPTION, "store_transaction_id"),
+            ],
+        }
+    }
+
+
+FULL_RESPONSE = json.dumps(full_profile()).encode()
+
+
+def _transport() -> httpx.MockTransport:
+    headers = {"Content-Type": "application/json", "Request-Id": "0" * 32}
+
+    def handler(request: httpx.Request) -> httpx.Response:
+        return httpx.Response(200, content=FULL_RESPONSE, headers=headers)
+
+    return httpx.MockTransport(handler)
+
+
+def raw_caller() -> tuple[Callable[[], object], Callable[[], None]]:
+    """One raw call: httpx.Client.post(json=...) then json.loads, as a hand-written caller would."""
+    client = httpx.Client(
+        base_url=BASE_URL,
+        transport=_transport(),
+        headers={"Authorization": f"Api-Key {API_KEY}"},
+    )
+
+    def call() -> object:
+        body = dict(CREATE_BODY)
+        response = client.post(
+            PROFILE_PATH, json=body, headers={"adapty-customer-user-id": "bench-user"}
+        )
+        if response.status_code != 200:
+            raise RuntimeError(response.status_code)
+        data: dict[str, Any] = json.loads(response.content)["data"]
+        return data["profile_id"]
+
+    return call, client.close
+
+
+def client_caller() -> tuple[Callable[[], object], Callable[[], None]]:
+    """One generated-client call: model from the same dict, create_profile, typed answer."""
+    client = AuthenticatedClient(
+        base_url=BASE_URL,
+        token=API_KEY,
+        prefix="Api-Key",
+        httpx_args={"transport": _transport()},
+    )
+
+    def call() -> object:
+        body = ProfileCreateRequest.from_dict(CREATE_BODY)
+        response = create_profile.sync_detailed(
+            client=client, body=body, adapty_customer_user_id="bench-user"
+        )
+        if response.status_code != 200 or response.parsed is None:
+            raise RuntimeError(response.status_code)
+        return response.parsed
+
+    return call, lambda: client.get_httpx_client().close()
+
+
+def _batch(call: Callable[[], object], calls: int) -> float:
+    """Seconds per call over one batch."""
+    started = time.perf_counter()
+    for _ in range(calls):
+        call()
+    return (time.perf_counter() - started) / calls
+
+
+def run(*, quick: bool) -> list[Row]:
+    # Many short alternating batches: each generated batch is compared with the raw batch right
+    # before it, and the median of those ratios is reported (robust to a neighbour's burst).
+    calls, rounds = (100, 10) if quick else (200, 40)
+    raw, close_raw = raw_caller()
+    gen, close_gen = client_caller()
+    try:
+        _batch(raw, calls)  # warm-up: imports, caches
+        _batch(gen, calls)
+        raw_times: list[float] = []
+        gen_times: list[float] = []
+        for n in range(rounds):
+            raw_times.append(_batch(raw, calls))
+            gen_times.append(_batch(gen, calls))
+            if (n + 1) % max(1, rounds // 4) == 0:
+                progress(
+                    f"client round {n + 1}/{rounds}: raw {raw_times[-1] * 1e6:.1f} µs, "
+                    f"generated {gen_times[-1] * 1e6:.1f} µs per call"
+                )
+    finally:
+        close_raw()
+        close_gen()
+    raw_us = statistics.median(raw_times) * 1e6
+    gen_us = statistics.median(gen_times) * 1e6
+    ratio = statistics.median(g / r for g, r in zip(gen_times, raw_times, strict=True))
+    progress(f"client: {gen_us:.1f} µs vs raw {raw_us:.1f} µs per call, ratio {ratio:.2f}")
+    return [
+        Row(
+            "client",
+            f"create_profile per call ({len(FULL_RESPONSE):,} B answer)",
+            fmt_us(gen_us),
+            fmt_us(raw_us) + " raw httpx+json",
+            fmt_ratio(ratio, "x"),
+            f"<= {CLIENT_MAX_RATIO:.1f}x",
+            verdict(ratio <= CLIENT_MAX_RATIO),
+        ),
+        Row("client", "calls per second", f"{1e6 / gen_us:,.0f}/s", f"{1e6 / raw_us:,.0f}/s"),
+    ]
