@@ -343,3 +343,27 @@ def test_inspection_is_skipped(adapty_server):
     result = run_inner("-rs", f"--adapty-url={replay_server}")
     result.assert_outcomes(passed=1, skipped=1)
     result.stdout.fnmatch_lines(["SKIPPED*GET /_recorded/health answered 404*"])
+
+
+def test_a_server_that_dies_mid_session_is_reported_by_the_next_test(
+    pytester: pytest.Pytester, run_inner: RunInner
+) -> None:
+    pytester.makepyfile(
+        test_dies="""
+def test_kills_it(adapty_server):
+    adapty_server.process.kill()
+
+
+def test_next(adapty_server):
+    pass
+"""
+    )
+    result = run_inner()
+    result.assert_outcomes(passed=1, errors=1)
+    result.stdout.fnmatch_lines(
+        [
+            "*AdaptyServerError: the recorded server at http://127.0.0.1:* has stopped"
+            " (exit code -9)*",
+            "*recorded-server listening on http://127.0.0.1:*",
+        ]
+    )
