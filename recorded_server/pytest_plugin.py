@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
+from urllib.parse import quote
 
 import pytest
 
@@ -173,7 +174,8 @@ class AdaptyServer:
                     f" ({self._summary()})"
                 )
             return found[0]
-        response = self._request("GET", f"/_recorded/profiles/{profile_id}", expect=(200, 404))
+        path = f"/_recorded/profiles/{quote(str(profile_id), safe='')}"
+        response = self._request("GET", path, expect=(200, 404))
         if response.status_code == 404:
             raise ProfileNotStored(
                 f"no stored profile has profile_id {profile_id} ({self._summary()})"
