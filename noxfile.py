@@ -60,9 +60,9 @@ def client(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The unit and integration tests: server, client, cassettes, plugin, resilience."""
+    """The unit and integration tests: server, cassettes, plugin, resilience (spec and client have their own)."""
     _install(session, "test")
-    session.run("pytest", "tests", *session.posargs)
+    session.run("pytest", "tests", "--ignore=tests/spec", "--ignore=tests/client", *session.posargs)
 
 
 @nox.session
