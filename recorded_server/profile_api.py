@@ -7,14 +7,13 @@ Order of checks (the contract's): 401 (in :mod:`recorded_server.auth`, before ro
 
 from __future__ import annotations
 
-import uuid
-
 from starlette.requests import Request
 from starlette.responses import Response
 
 from recorded_server import errors
 from recorded_server.endpoints import Methods, json_body, json_response
 from recorded_server.headers import Identity, identity
+from recorded_server.ids import new_uuid4
 from recorded_server.profiles import new_profile, updated_profile
 from recorded_server.records import ProfileRecord, response_data
 from recorded_server.runtime import runtime_of
@@ -41,7 +40,7 @@ async def create_profile(request: Request) -> Response:
     who = identity(request.scope["headers"])
     body = await json_body(request, runtime.settings.max_body)
     changes = validate_profile_body(body, "create")
-    profile_id = who.profile_id if who.profile_id is not None else str(uuid.uuid4())
+    profile_id = who.profile_id if who.profile_id is not None else str(new_uuid4())
     record = new_profile(changes, profile_id, who.customer_user_id)
     await runtime.storage.insert(record)
     return _answer(request, record)

@@ -6,12 +6,12 @@ from __future__ import annotations
 
 import logging
 import time
-import uuid
 from collections.abc import Callable
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recorded_server import errors
+from recorded_server.ids import new_request_id
 
 access_log = logging.getLogger("recorded_server.access")
 error_log = logging.getLogger("recorded_server.errors")
@@ -42,7 +42,7 @@ class RequestLogMiddleware:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
-        request_id = uuid.uuid4().hex
+        request_id = new_request_id()
         scope[REQUEST_ID_SCOPE_KEY] = request_id
         header = (b"request-id", request_id.encode())
         started = time.perf_counter()

@@ -3,47 +3,23 @@
 from __future__ import annotations
 
 import asyncio
-import atexit
 import logging
-import logging.handlers
-import queue
 import signal
 import socket
-import sys
 from types import FrameType
-from typing import TextIO
 
 import uvicorn
 
 from recorded_server import __name__ as _package
 from recorded_server import limits
 from recorded_server.app import create_app
+from recorded_server.log_output import configure_logging
 from recorded_server.profile_api import PROFILE_PATH
 from recorded_server.runtime import Runtime
 from recorded_server.settings import DEFAULT_API_KEY, ENV_VARS, Settings
 
-LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
 BANNER_FIRST_LINE = "recorded-server listening on {url}"
 """The banner's first line; :mod:`recorded_server.running` reads the URL from it."""
-
-
-def configure_logging(level: str, stream: TextIO | None = None) -> None:
-    """Log lines go to stderr through a queue, so the event loop never waits on a write.
-
-    uvicorn's own access log stays off: the server writes its own line per request.
-    """
-    handler = logging.StreamHandler(stream if stream is not None else sys.stderr)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
-    records: queue.SimpleQueue[logging.LogRecord] = queue.SimpleQueue()
-    listener = logging.handlers.QueueListener(records, handler, respect_handler_level=False)
-    root = logging.getLogger()
-    for old in list(root.handlers):
-        root.removeHandler(old)
-    root.addHandler(logging.handlers.QueueHandler(records))
-    root.setLevel(level.upper())
-    logging.getLogger("uvicorn.access").disabled = True
-    listener.start()
-    atexit.register(listener.stop)
 
 
 def _url(host: str, port: int) -> str:
@@ -129,7 +105,7 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
 
 def serve(settings: Settings) -> int:
     """Run the server until SIGTERM or Ctrl+C; the exit code (0 on a clean stop)."""
-    configure_logging(settings.log_level)
+    handler = configure_logging(settings.log_level)
     log = logging.getLogger(_package)
     try:
         sock = _bind(settings.host, settings.port)
@@ -155,7 +131,9 @@ def serve(settings: Settings) -> int:
         pass
     finally:
         sock.close()
+    code = 0
     if not server.started:
         log.error("the server did not start (see the messages above)")
-        return 3
-    return 0
+        code = 3
+    handler.close()
+    return code

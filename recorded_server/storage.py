@@ -1,15 +1,23 @@
 """SQLite storage with durable group commit.
 
-One writer thread owns the write connection. Requests hand it jobs through a queue; it runs every
-job that is waiting in one transaction (each job in its own SAVEPOINT, so a failing job undoes only
-itself), commits once — one fsync for many requests — and only then resolves the requests'
-futures. So a 2xx is sent only after its write is on disk (WAL, ``synchronous=FULL``: it survives
-``kill -9``), read-modify-write jobs never interleave (no lost update), and uniqueness is enforced
-by the table's UNIQUE constraints, not by a check-then-insert.
+Writes are jobs: a function of the write connection. The jobs that are waiting when a batch starts
+all run in one transaction (each in its own SAVEPOINT, so a failing job undoes only itself); then
+one COMMIT makes them durable together — one fsync for many requests — and only after it returns
+are the requests' futures resolved. So a 2xx is sent only once its write is on disk (WAL,
+``synchronous=FULL``: it survives ``kill -9``); jobs never interleave, so a read-modify-write never
+loses an update; and uniqueness comes from the table's UNIQUE constraints, not from a
+check-then-insert.
 
-Reads of a file database run on their own connection, on the event loop thread (a primary-key
-lookup takes microseconds; WAL readers never wait for the writer). An in-memory database has a
-single connection, so its reads go through the writer too.
+Where the work runs: a job's statements take microseconds (the pages are in memory), so they run
+on the event loop thread, in a batch; only the COMMIT, which waits for the disk, runs on a
+dedicated committer thread, and the next batch starts when it returns. Handing the GIL back and
+forth for every statement (a writer thread doing everything) stalls both threads under load; one
+hand-off per batch does not. Reads of a file database use their own connection (WAL readers never
+wait for the writer). An in-memory database commits in place and is read through its one
+connection.
+
+A storage serves one event loop at a time (the server's); :meth:`write_blocking` is for code that
+runs outside any request (startup, tests).
 """
 
 from __future__ import annotations
@@ -18,9 +26,7 @@ import asyncio
 import concurrent.futures
 import contextlib
 import logging
-import queue
 import sqlite3
-import threading
 import time
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,6 +45,11 @@ Column = Literal["profile_id", "customer_user_id"]
 SCHEMA_VERSION = 1
 MAX_BATCH = 512
 """Most jobs committed in one transaction."""
+OPEN_BUSY_TIMEOUT_MS = 10_000
+"""How long opening waits for another process's lock on the database file."""
+WRITE_BUSY_TIMEOUT_MS = 200
+"""How long a batch waits for another process's write lock (a batch runs on the event loop, so
+this stays short; one server per database file is the supported setup)."""
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS profiles (
@@ -69,17 +80,11 @@ class Lookup:
 
 
 class _Job:
-    __slots__ = ("fn", "future", "loop")
+    __slots__ = ("fn", "future")
 
-    def __init__(
-        self,
-        fn: Callable[[sqlite3.Connection], Any],
-        future: asyncio.Future[Any] | concurrent.futures.Future[Any],
-        loop: asyncio.AbstractEventLoop | None,
-    ) -> None:
+    def __init__(self, fn: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any]):
         self.fn = fn
         self.future = future
-        self.loop = loop
 
 
 _Outcome = tuple[_Job, Any, BaseException | None]
@@ -87,7 +92,7 @@ _Outcome = tuple[_Job, Any, BaseException | None]
 
 def _connect(path: str) -> sqlite3.Connection:
     conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
-    conn.execute("PRAGMA busy_timeout = 10000")
+    conn.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")
     return conn
 
 
@@ -99,11 +104,15 @@ class Storage:
         self.journal_mode = "memory"
         self._writer = writer
         self._reader = reader
-        self._queue: queue.SimpleQueue[_Job | None] = queue.SimpleQueue()
         self._closed = False
-        self._thread = threading.Thread(
-            target=self._run, name="recorded-server-writer", daemon=True
-        )
+        self._pending: list[_Job] = []
+        self._busy = False
+        """A batch is scheduled, running or committing; new jobs wait for the next one."""
+        self._committer: concurrent.futures.ThreadPoolExecutor | None = None
+        if path != ":memory:":
+            self._committer = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="recorded-server-commit"
+            )
 
     # --- lifecycle ---------------------------------------------------------------------------
 
@@ -134,9 +143,9 @@ class Storage:
                 reader = _connect(storage.path)
                 reader.execute("PRAGMA query_only = 1")
                 storage._reader = reader
+            storage._writer.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
         except (sqlite3.Error, OSError) as exc:
             raise StorageFailure(f"cannot open the database {db!r}: {exc}") from exc
-        storage._thread.start()
         return storage
 
     def _create_schema(self) -> None:
@@ -157,13 +166,18 @@ class Storage:
             raise
 
     def close(self) -> None:
-        """Finish the queued jobs, checkpoint the WAL into the database file, and close."""
+        """Wait for a commit in flight, fail jobs still waiting, checkpoint the WAL into the
+        database file, and close."""
         if self._closed:
             return
         self._closed = True
-        if self._thread.is_alive():
-            self._queue.put(None)
-            self._thread.join()
+        if self._committer is not None:
+            self._committer.shutdown(wait=True)
+        pending, self._pending = self._pending, []
+        _resolve([(job, None, StorageClosed("the storage is closed")) for job in pending])
+        if self._writer.in_transaction:  # a batch whose commit never ran
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("ROLLBACK")
         if self.journal_mode == "wal":
             try:
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
@@ -180,97 +194,113 @@ class Storage:
     # --- running jobs ------------------------------------------------------------------------
 
     async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` in the writer, inside a transaction; return once it is committed."""
+        """Run ``fn`` on the write connection inside a transaction; return once it is
+        committed (its exceptions are raised here, and it wrote nothing)."""
         if self._closed:
             raise StorageClosed("the storage is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._queue.put(_Job(fn, future, loop))
+        self._pending.append(_Job(fn, future))
+        if not self._busy:
+            self._busy = True
+            # Not right now: let the requests already in this loop iteration join the batch.
+            loop.call_soon(self._run_batch, loop)
         return await future
 
     async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """Run ``fn`` on the read connection (a file database) or in the writer (memory)."""
+        """Run ``fn`` on the read connection (a file database) or the only one (memory)."""
         if self._closed:
             raise StorageClosed("the storage is closed")
-        if self._reader is None:
-            return await self.write(fn)
+        conn = self._reader if self._reader is not None else self._writer
         try:
-            return fn(self._reader)
+            return fn(conn)
         except sqlite3.Error as exc:
             raise StorageFailure(str(exc)) from exc
 
     def write_blocking(self, fn: Callable[[sqlite3.Connection], T]) -> T:
-        """:meth:`write` for code outside an event loop (startup, tests)."""
+        """Run ``fn`` in its own committed transaction, now, on this thread (startup, tests)."""
         if self._closed:
             raise StorageClosed("the storage is closed")
-        future: concurrent.futures.Future[T] = concurrent.futures.Future()
-        self._queue.put(_Job(fn, future, None))
-        return future.result()
-
-    def _run(self) -> None:
-        while True:
-            job = self._queue.get()
-            if job is None:
-                return
-            batch = [job]
-            stop = False
-            while len(batch) < MAX_BATCH:
-                try:
-                    more = self._queue.get_nowait()
-                except queue.Empty:
-                    break
-                if more is None:
-                    stop = True
-                    break
-                batch.append(more)
-            self._deliver(self._execute(batch))
-            if stop:
-                return
-
-    def _execute(self, batch: list[_Job]) -> list[_Outcome]:
+        if self._busy:
+            raise RuntimeError("write_blocking() while asynchronous writes are in flight")
         conn = self._writer
-        outcomes: list[_Outcome] = []
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _run_batch(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        if self._closed:
+            _resolve([(job, None, StorageClosed("the storage is closed")) for job in batch])
+            self._busy = False
+            return
+        outcomes = self._execute(batch)
+        if outcomes is None:  # the transaction could not even start
+            self._finish(loop, [(job, None, StorageFailure("database is locked")) for job in batch])
+        elif self._committer is None:
+            self._finish(loop, self._commit_or_fail(outcomes))
+        else:
+            committing = loop.run_in_executor(self._committer, self._commit_or_fail, outcomes)
+            committing.add_done_callback(lambda done: self._finish(loop, done.result()))
+
+    def _finish(self, loop: asyncio.AbstractEventLoop, outcomes: list[_Outcome]) -> None:
+        _resolve(outcomes)
+        if self._pending and not self._closed:
+            loop.call_soon(self._run_batch, loop)
+        else:
+            self._busy = False
+
+    def _execute(self, batch: list[_Job]) -> list[_Outcome] | None:
+        """Run the batch's jobs inside one open transaction (not committed yet)."""
+        conn = self._writer
         try:
             conn.execute("BEGIN IMMEDIATE")
-            for job in batch:
+        except sqlite3.Error as exc:
+            log.error("cannot start a write transaction: %s", exc)
+            return None
+        outcomes: list[_Outcome] = []
+        for job in batch:
+            try:
                 conn.execute("SAVEPOINT job")
+            except sqlite3.Error as exc:  # pragma: no cover - only if the connection broke
+                outcomes.append((job, None, StorageFailure(str(exc))))
+                continue
+            try:
+                result = job.fn(conn)
+            except Exception as exc:
+                failure: BaseException = exc
+                if isinstance(exc, sqlite3.Error):
+                    failure = StorageFailure(str(exc))
                 try:
-                    result = job.fn(conn)
-                except Exception as exc:
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
-                    if isinstance(exc, sqlite3.Error):
-                        exc = StorageFailure(str(exc))
-                    outcomes.append((job, None, exc))
-                else:
-                    conn.execute("RELEASE job")
-                    outcomes.append((job, result, None))
-            conn.execute("COMMIT")
-        except BaseException as exc:
-            log.error("a storage transaction failed and was rolled back: %s", exc)
-            if conn.in_transaction:
-                with contextlib.suppress(sqlite3.Error):
-                    conn.execute("ROLLBACK")
-            failure = StorageFailure(f"transaction failed: {exc}")
-            return [(job, None, failure) for job in batch]
+                except sqlite3.Error as undo:  # pragma: no cover - only if the connection broke
+                    log.error("cannot undo a failed job: %s", undo)
+                outcomes.append((job, None, failure))
+            else:
+                conn.execute("RELEASE job")
+                outcomes.append((job, result, None))
         return outcomes
 
-    @staticmethod
-    def _deliver(outcomes: list[_Outcome]) -> None:
-        by_loop: dict[asyncio.AbstractEventLoop, list[_Outcome]] = {}
-        for outcome in outcomes:
-            job = outcome[0]
-            if job.loop is None:
-                future = job.future
-                if outcome[2] is not None:
-                    future.set_exception(outcome[2])
-                else:
-                    future.set_result(outcome[1])
-            else:
-                by_loop.setdefault(job.loop, []).append(outcome)
-        for loop, items in by_loop.items():
-            with contextlib.suppress(RuntimeError):  # a closed loop: nobody waits any more
-                loop.call_soon_threadsafe(_resolve, items)
+    def _commit_or_fail(self, outcomes: list[_Outcome]) -> list[_Outcome]:
+        """COMMIT (on the committer thread for a file); on failure every job of the batch
+        fails, since none of them is durable."""
+        conn = self._writer
+        try:
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            log.error("a commit failed and its batch was rolled back: %s", exc)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            failure = StorageFailure(f"commit failed: {exc}")
+            return [(job, None, failure) for job, _, _ in outcomes]
+        return outcomes
 
     # --- profile operations --------------------------------------------------------------------
 
@@ -316,7 +346,7 @@ class Storage:
 def _resolve(items: list[_Outcome]) -> None:
     for job, result, exc in items:
         future = job.future
-        if future.done():
+        if future.done():  # the request was cancelled (its client went away)
             continue
         if exc is not None:
             future.set_exception(exc)

@@ -1,0 +1,25 @@
+"""Ids: valid uuid4s, unique, and independent of the global ``random`` state."""
+
+from __future__ import annotations
+
+import random
+import re
+import uuid
+
+from recorded_server.ids import new_request_id, new_uuid4
+
+
+def test_new_ids_are_version_4_uuids() -> None:
+    for _ in range(1000):
+        value = new_uuid4()
+        assert value.version == 4
+        assert value.variant == uuid.RFC_4122
+        assert re.fullmatch(r"[0-9a-f]{32}", new_request_id())
+
+
+def test_reseeding_the_global_random_module_does_not_repeat_ids() -> None:
+    random.seed(0)
+    first = new_uuid4()
+    random.seed(0)
+    assert new_uuid4() != first
+    assert len({new_uuid4() for _ in range(10_000)}) == 10_000
