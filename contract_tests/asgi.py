@@ -122,8 +122,8 @@ class _PortalTransport(httpx.BaseTransport):
 
 
 @contextlib.contextmanager
-def asgi_client(app: Any, base_url: str = "http://testserver") -> Iterator[httpx.Client]:
-    """A sync client for ``app``, its lifespan started before the first request and shut down after.
+def asgi_transport(app: Any) -> Iterator[httpx.BaseTransport]:
+    """A sync httpx transport to ``app``, its lifespan started first and shut down after.
 
     An exception inside the application becomes a 500 (as an ASGI server answers it) with the
     exception in the ``x-contract-app-exception`` header, so reports say what crashed.
@@ -133,12 +133,20 @@ def asgi_client(app: Any, base_url: str = "http://testserver") -> Iterator[httpx
         task = portal.start_task_soon(lifespan.run)
         portal.call(lifespan.startup)
         try:
-            transport = _PortalTransport(app, portal, lifespan.state)
-            with httpx.Client(transport=transport, base_url=base_url, timeout=30) as client:
-                yield client
+            yield _PortalTransport(app, portal, lifespan.state)
         finally:
             portal.call(lifespan.shutdown)
             task.result(timeout=10)
+
+
+@contextlib.contextmanager
+def asgi_client(app: Any, base_url: str = "http://testserver") -> Iterator[httpx.Client]:
+    """A sync ``httpx.Client`` for ``app`` (see :func:`asgi_transport`)."""
+    with (
+        asgi_transport(app) as transport,
+        httpx.Client(transport=transport, base_url=base_url, timeout=30) as client,
+    ):
+        yield client
 
 
 class OwnGlobalRandom:

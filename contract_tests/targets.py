@@ -68,6 +68,12 @@ class Target:
     key_is_secret: bool
     inspection_missing: str | None
     app: Any = None
+    transport: httpx.BaseTransport | None = None
+    """In-process: the transport to the app (other clients, such as the generated one, use it)."""
+
+    @property
+    def base_url(self) -> str:
+        return str(self.client.base_url).rstrip("/")
 
     @property
     def has_inspection(self) -> bool:
@@ -175,11 +181,14 @@ def embedded_app(**settings: Any) -> Any:
 
 @contextlib.contextmanager
 def in_process_target() -> Iterator[Target]:
-    from contract_tests.asgi import asgi_client
+    from contract_tests.asgi import asgi_transport
     from recorded_server import DEFAULT_API_KEY
 
     app = embedded_app()
-    with asgi_client(app) as client:
+    with (
+        asgi_transport(app) as transport,
+        httpx.Client(transport=transport, base_url="http://testserver", timeout=30) as client,
+    ):
         yield Target(
             kind="in-process",
             client=client,
@@ -188,6 +197,7 @@ def in_process_target() -> Iterator[Target]:
             key_is_secret=False,
             inspection_missing=probe_inspection(client, IN_PROCESS_URL_SHOWN),
             app=app,
+            transport=transport,
         )
 
 

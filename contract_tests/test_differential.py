@@ -9,7 +9,7 @@ merge model predicts; rejected ones must store nothing.
 
 from __future__ import annotations
 
-from hypothesis import event, example, given, settings, target
+from hypothesis import event, example, given, note, settings, target
 
 from contract_tests.model import ProfileModel, attributes_as_dict, same_value
 from contract_tests.oracle import SpecOracle
@@ -38,6 +38,7 @@ PATCH = "PATCH profile"
 
 
 def _report(body: WireBody) -> None:
+    note(repr(body))
     event(f"mode: {body.mode}")
     for label in body.labels:
         event(label)
