@@ -20,10 +20,16 @@ REQUEST_ID_SCOPE_KEY = "recorded_server.request_id"
 _REDACTED = "[redacted]"
 
 
+MAX_LOGGED_PATH = 200
+
+
 def _printable(text: str, secret: str) -> str:
-    """``text`` safe for a log line: the secret redacted, control characters escaped."""
+    """``text`` safe for a log line: the secret redacted, control characters escaped, cut to
+    ``MAX_LOGGED_PATH`` characters."""
     if secret and secret in text:
         text = text.replace(secret, _REDACTED)
+    if len(text) > MAX_LOGGED_PATH:
+        text = f"{text[:MAX_LOGGED_PATH]}...({len(text)} chars)"
     if text.isprintable():
         return text
     return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in text)

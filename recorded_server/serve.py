@@ -13,6 +13,7 @@ import uvicorn
 from recorded_server import __name__ as _package
 from recorded_server import limits
 from recorded_server.app import create_app
+from recorded_server.http_protocol import EnvelopeH11Protocol
 from recorded_server.log_output import configure_logging
 from recorded_server.profile_api import PROFILE_PATH
 from recorded_server.runtime import Runtime
@@ -120,6 +121,7 @@ def serve(settings: Settings) -> int:
         access_log=False,
         server_header=False,
         lifespan="on",
+        http=EnvelopeH11Protocol,
         timeout_graceful_shutdown=limits.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
     server = _Server(config, settings, runtime)

@@ -8,8 +8,10 @@ from __future__ import annotations
 
 import asyncio
 import json
+import re
 import socket
 import string
+import time
 from typing import Any
 
 import httpx
@@ -191,9 +193,9 @@ def test_valid_looking_profile_bodies_get_200_or_400_only() -> None:
 
 
 def _raw(port: int, data: bytes) -> bytes:
+    """Send ``data`` and read until the server closes the connection."""
     with socket.create_connection(("127.0.0.1", port), timeout=5) as sock:
         sock.sendall(data)
-        sock.shutdown(socket.SHUT_WR)
         chunks = []
         while True:
             try:
@@ -206,44 +208,52 @@ def _raw(port: int, data: bytes) -> bytes:
         return b"".join(chunks)
 
 
+def _request(head: bytes, *headers: bytes, body: bytes = b"") -> bytes:
+    lines = [head, b"Host: x", b"Connection: close", *headers]
+    return b"\r\n".join(lines) + b"\r\n\r\n" + body
+
+
 def test_broken_http_over_a_socket_leaves_the_server_answering(
     shared_server: ServerProcess,
 ) -> None:
     port = shared_server.port or 0
-    auth = f"Authorization: Api-Key {KEY}\r\n".encode()
+    post = b"POST " + PATH.encode() + b" HTTP/1.1"
+    get = b"GET " + PATH.encode() + b" HTTP/1.1"
+    auth = f"Authorization: Api-Key {KEY}".encode()
     cases = [
         b"\x00\x01\x02garbage\r\n\r\n",
-        b"GET / HTTP/9.9\r\n\r\n",
-        b"POST "
-        + PATH.encode()
-        + b" HTTP/1.1\r\nHost: x\r\n"
-        + auth
-        + b"Content-Length: abc\r\n\r\n",
-        b"POST "
-        + PATH.encode()
-        + b" HTTP/1.1\r\nHost: x\r\n"
-        + auth
-        + b"Content-Length: 10\r\n\r\n{}",
-        b"GET "
-        + PATH.encode()
-        + b" HTTP/1.1\r\nHost: x\r\n"
-        + b"X-Flood: "
-        + b"a" * 100_000
-        + b"\r\n\r\n",
-        b"GET "
-        + PATH.encode()
-        + b" HTTP/1.1\r\nHost: x\r\n"
-        + b"".join(b"X-%d: y\r\n" % i for i in range(2000))
-        + b"\r\n",
-        b"POST "
-        + PATH.encode()
-        + b" HTTP/1.1\r\nHost: x\r\n"
-        + auth
-        + b"adapty-customer-user-id: \xff\xfe\r\nContent-Length: 2\r\n\r\n{}",
+        _request(b"GET / HTTP/9.9"),
+        _request(b"GET /" + b"a" * 70_000 + b" HTTP/1.1"),
+        _request(post, auth, b"Content-Length: abc"),
+        _request(post, auth, b"Content-Length: -1"),
+        _request(post, auth, b"Content-Length: 2", b"Transfer-Encoding: chunked", body=b"{}"),
+        _request(
+            post, auth, b"adapty-customer-user-id: \xff\xfe", b"Content-Length: 2", body=b"{}"
+        ),
+        _request(get, auth, b"adapty-profile-id: \x80\x81"),
+        _request(
+            post, b"Authorization: Api-Key \xff" + KEY.encode(), b"Content-Length: 2", body=b"{}"
+        ),
+        # Header sections over h11's 16 KiB limit (kept under one 64 KiB read, so that the server
+        # has read everything when it answers and closes, and the kernel sends no RST).
+        get + b"\r\nHost: x\r\nX-Flood: " + b"a" * 20_000,
+        get + b"\r\nHost: x\r\n" + b"".join(b"X-%d: y\r\n" % i for i in range(2500)),
     ]
     for case in cases:
         answer = _raw(port, case)
         assert not answer.startswith(b"HTTP/1.1 5"), (case[:60], answer[:200])
+        head, _, body = answer.partition(b"\r\n\r\n")
+        assert re.search(rb"(?im)^request-id: [0-9a-f]{32}\r?$", head), head
+        status = int(head.split(b" ")[1])
+        if status >= 400:
+            envelope = json.loads(body)
+            assert set(envelope) == {"errors", "error_code", "status_code"}
+            assert envelope["status_code"] == status
     response = httpx.get(f"{shared_server.url}/_recorded/health", timeout=5)
     assert response.status_code == 200
-    assert "unhandled exception" not in shared_server.log()
+    time.sleep(0.3)  # log lines are written in batches
+    log = shared_server.log()
+    assert "unhandled exception" not in log
+    assert "(malformed request) 400" in log
+    assert "a" * 201 not in log  # long paths are cut in log lines
+    assert "...(70001 chars)" in log
