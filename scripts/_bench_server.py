@@ -13,6 +13,7 @@ against each, one after the other, with a short warm-up before each measured run
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import tempfile
@@ -186,6 +187,15 @@ def _prepare(target: Target) -> None:
 
 
 @dataclass(frozen=True)
+class Measured:
+    """One load run against one server, and the CPU that server spent on it."""
+
+    load: LoadResult
+    cpu_us_per_request: float | None
+    """User + system CPU of the server process (all threads) per completed request."""
+
+
+@dataclass(frozen=True)
 class Pair:
     """One scenario at one connection count: the server's and the baseline's runs."""
 
@@ -193,10 +203,22 @@ class Pair:
     connections: int
     server: LoadResult
     baseline: LoadResult
+    server_cpu_us: float | None = None
+    baseline_cpu_us: float | None = None
 
     @property
     def ratio(self) -> float:
         return self.server.rps / self.baseline.rps if self.baseline.rps else 0.0
+
+
+def process_cpu_seconds(pid: int) -> float | None:
+    """User + system CPU time of a process and all its threads (Linux /proc), or None."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="ascii") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _measure(
@@ -204,38 +226,53 @@ def _measure(
     scenario: Scenario,
     connections: int,
     duration_s: float,
-    warmup_s: float,
     use_wrk: bool,
-    repeat: int,
-) -> LoadResult:
-    if warmup_s > 0:
+) -> Measured:
+    before = process_cpu_seconds(target.pid)
+    result = run_load(
+        target.url,
+        scenario,
+        connections=connections,
+        duration_s=duration_s,
+        prefix=f"run-{uuid.uuid4().hex[:8]}",
+        use_wrk=use_wrk,
+    )
+    after = process_cpu_seconds(target.pid)
+    cpu = None
+    if before is not None and after is not None and result.requests:
+        cpu = (after - before) / result.requests * 1e6
+    return Measured(result, cpu)
+
+
+def _warm_up(
+    target: Target, scenario: Scenario, connections: int, seconds: float, wrk: bool
+) -> None:
+    if seconds > 0:
         run_load(
             target.url,
             scenario,
             connections=connections,
-            duration_s=warmup_s,
+            duration_s=seconds,
             prefix=f"warm-{uuid.uuid4().hex[:8]}",
-            use_wrk=use_wrk,
+            use_wrk=wrk,
         )
-    results = [
-        run_load(
-            target.url,
-            scenario,
-            connections=connections,
-            duration_s=duration_s,
-            prefix=f"run-{uuid.uuid4().hex[:8]}",
-            use_wrk=use_wrk,
-        )
-        for _ in range(repeat)
-    ]
-    results.sort(key=lambda r: r.rps)
-    return results[len(results) // 2]
 
 
-def _describe(result: LoadResult) -> str:
+def _median(runs: list[Measured]) -> Measured:
+    return sorted(runs, key=lambda m: m.load.rps)[len(runs) // 2]
+
+
+def _describe(measured: Measured) -> str:
+    result = measured.load
     errors = f", {result.errors} errors" if result.errors else ""
+    cpu = (
+        f", CPU {measured.cpu_us_per_request:.0f} µs/request"
+        if measured.cpu_us_per_request is not None
+        else ""
+    )
     return (
-        f"{fmt_rate(result.rps)}, p50 {fmt_ms(result.p50_ms)}, p99 {fmt_ms(result.p99_ms)}{errors}"
+        f"{fmt_rate(result.rps)}, p50 {fmt_ms(result.p50_ms)}, p99 {fmt_ms(result.p99_ms)}"
+        f"{errors}{cpu}"
     )
 
 
@@ -247,7 +284,11 @@ def run_server_bench(
     use_wrk: bool,
     repeat: int,
 ) -> list[Pair]:
-    """Every scenario at every connection count, against both servers, alternating."""
+    """Every scenario at every connection count, against both servers, alternating.
+
+    With ``repeat`` > 1 the two servers take turns (baseline, server, baseline, server...) and
+    the run with the median requests/s of each is kept.
+    """
     pairs: list[Pair] = []
     with tempfile.TemporaryDirectory(prefix="bench-server-") as tmp:
         tmp_path = Path(tmp)
@@ -259,14 +300,24 @@ def run_server_bench(
                 _prepare(target)
             for scenario in scenarios(BENCH_API_KEY):
                 for conns in connections:
-                    results: dict[str, LoadResult] = {}
+                    progress(f"{scenario.name}, {conns} connections ...")
+                    runs: dict[str, list[Measured]] = {base.name: [], server.name: []}
                     for target in (base, server):
-                        progress(f"{scenario.name}, {conns} connections: {target.name} ...")
-                        results[target.name] = _measure(
-                            target, scenario, conns, duration_s, warmup_s, use_wrk, repeat
-                        )
-                        progress(f"  {target.name}: {_describe(results[target.name])}")
-                    pair = Pair(scenario.name, conns, results[server.name], results[base.name])
+                        _warm_up(target, scenario, conns, warmup_s, use_wrk)
+                    for n in range(repeat):
+                        for target in (base, server):
+                            measured = _measure(target, scenario, conns, duration_s, use_wrk)
+                            runs[target.name].append(measured)
+                            progress(f"  {target.name} ({n + 1}/{repeat}): {_describe(measured)}")
+                    got = {name: _median(found) for name, found in runs.items()}
+                    pair = Pair(
+                        scenario.name,
+                        conns,
+                        got[server.name].load,
+                        got[base.name].load,
+                        got[server.name].cpu_us_per_request,
+                        got[base.name].cpu_us_per_request,
+                    )
                     progress(f"  ratio server/baseline: {pair.ratio:.2f}")
                     pairs.append(pair)
     return pairs
@@ -305,6 +356,16 @@ def server_rows(pairs: list[Pair]) -> list[Row]:
                 result,
             )
         )
+        if pair.server_cpu_us is not None and pair.baseline_cpu_us is not None:
+            rows.append(
+                Row(
+                    "server",
+                    f"{label}: CPU per request",
+                    f"{pair.server_cpu_us:.0f} µs",
+                    f"{pair.baseline_cpu_us:.0f} µs",
+                    f"{pair.server_cpu_us / pair.baseline_cpu_us:.2f}x",
+                )
+            )
         p99_target = ""
         p99_result = ""
         if at_target and pair.scenario == "POST create":

@@ -50,7 +50,10 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         help="comma-separated connection counts for the server part (default 16,64)",
     )
     parser.add_argument(
-        "--repeat", type=int, default=1, help="load runs per figure; the median is kept"
+        "--repeat",
+        type=int,
+        help="load runs per figure, the two servers taking turns; the median is kept "
+        "(default 3; 1 with --quick)",
     )
     parser.add_argument(
         "--python-load",
@@ -96,7 +99,7 @@ def _server_rows(args: argparse.Namespace, duration: float) -> list[Row]:
         warmup_s=warmup,
         connections=connections,
         use_wrk=use_wrk,
-        repeat=max(1, args.repeat),
+        repeat=max(1, args.repeat or (1 if args.quick else 3)),
     )
     return server_rows(pairs)
 
