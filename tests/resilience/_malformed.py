@@ -263,6 +263,38 @@ def wrong_route(rng: random.Random, api_key: str) -> Malformed:
     return Malformed("missing profile", build_request("DELETE", PROFILE_PATH, headers))
 
 
+def protocol_error(rng: random.Random, api_key: str) -> Malformed:
+    """Requests that break HTTP/1.1 itself: the HTTP layer must answer them in the envelope."""
+    auth = f"Authorization: Api-Key {api_key}\r\n".encode()
+    path = PROFILE_PATH.encode()
+    choices = [
+        b"GARBAGE\r\n\r\n",
+        b"GET " + path + b" HTTP/9.9\r\nHost: x\r\n" + auth + b"\r\n",
+        b"POST " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"Content-Length: abc\r\n\r\n{}",
+        b"POST "
+        + path
+        + b" HTTP/1.1\r\nHost: x\r\n"
+        + auth
+        + b"Content-Length: 2\r\nContent-Length: 3\r\n\r\n{}",
+        b"POST "
+        + path
+        + b" HTTP/1.1\r\nHost: x\r\n"
+        + auth
+        + b"Transfer-Encoding: chunked\r\n\r\nzz\r\n{}\r\n0\r\n\r\n",
+        b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"nocolon\r\n\r\n",
+        b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"Bad Name: v\r\n\r\n",
+        b"GET " + path + b" HTTP/1.1\r\nHost: x\r\n" + auth + b"X-A: a\x00b\r\n\r\n",
+        b"GET " + path + b" HTTP/1.0\r\n\r\n",  # no Host, no auth
+    ]
+    choice = rng.randrange(len(choices) + 2)
+    if choice < len(choices):
+        return Malformed("broken HTTP", choices[choice])
+    if choice == len(choices):  # a header block of ~100 KiB
+        flood = [(f"x-flood-{i}", "y" * 1000) for i in range(100)]
+        return Malformed("huge header block", build_request("GET", PROFILE_PATH, flood))
+    return Malformed("huge header block", build_request("GET", "/", [("x-big", "y" * 300_000)]))
+
+
 GENERATORS: list[Generator] = [
     truncated,
     garbage,
@@ -275,6 +307,7 @@ GENERATORS: list[Generator] = [
     header_flood,
     bad_headers,
     wrong_route,
+    protocol_error,
 ]
 
 
