@@ -35,6 +35,7 @@ _OCTET = r"(?:25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])"
 _IPV4 = re.compile(rf"{_OCTET}\.{_OCTET}\.{_OCTET}\.{_OCTET}")
 _KEY = re.compile(r"[A-Za-z0-9._-]+")
 _FLOAT_MAX = 1.7976931348623157e308
+_FLOAT_MAX_INT = int(_FLOAT_MAX)
 
 Check = Callable[[Any], tuple[Any, str | None]]
 """Takes a non-null JSON value; returns ``(normalised value, None)`` or ``(None, message)``."""
@@ -389,13 +390,14 @@ def attribute_value(value: Any) -> tuple[bool, str | float | None]:
             )
         return True, value
     if isinstance(value, int | float):
-        try:
-            number = float(value)
-        except OverflowError:
-            number = math.inf
-        if not math.isfinite(number) or abs(number) > _FLOAT_MAX:
+        # Compared exactly, as JSON Schema does: an integer just above the largest float would
+        # round down to it, but it is still out of range.
+        too_large = (
+            abs(value) > _FLOAT_MAX_INT if isinstance(value, int) else not math.isfinite(value)
+        )
+        if too_large:
             return False, "Must be a finite number that fits in a 64-bit float."
-        return True, number
+        return True, float(value)
     return False, f'Must be a string, a number, a boolean or null, not "{json_type(value)}".'
 
 

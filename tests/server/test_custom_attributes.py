@@ -47,6 +47,7 @@ async def stored_attrs(api: Target, profile_id: str) -> list[dict[str, Any]]:
         (1.0, 1.0),
         (1e308, 1e308),
         (-1.7976931348623157e308, -1.7976931348623157e308),
+        (int(1.7976931348623157e308), 1.7976931348623157e308),  # the largest float, as an integer
         (5e-324, 5e-324),
         (12345678901234567890123456789012345, 1.2345678901234568e34),  # numbers: no length limit
         (True, 1.0),
@@ -125,7 +126,15 @@ async def test_invalid_values(api: Target, value: Any, message: str) -> None:
 
 @pytest.mark.parametrize(
     "raw",
-    [b"1e400", b"-1e400", b"1.8e308", b"1" * 400, b"-" + b"9" * 5000],
+    [
+        b"1e400",
+        b"-1e400",
+        b"1.8e308",
+        b"1" * 400,
+        b"-" + b"9" * 5000,
+        str(int(1.7976931348623157e308) + 1).encode(),  # would round down to the largest float
+        str(-int(1.7976931348623157e308) - 1).encode(),
+    ],
     ids=lambda v: v[:12].decode(),
 )
 async def test_numbers_too_large_for_a_float_are_400(api: Target, raw: bytes) -> None:
