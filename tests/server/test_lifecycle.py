@@ -241,3 +241,28 @@ async def test_concurrent_patches_of_different_fields_all_land(api: Target) -> N
         *(api.client.patch(PATH, headers=who("fields"), json={k: v}) for k, v in fields.items())
     )
     assert (await api.stored(profile_id))["fields"] == {"analytics_disabled": False, **fields}
+
+
+async def test_patch_of_a_missing_profile_checks_the_body_first(api: Target) -> None:
+    # 415 -> 413 -> 400 body all come before 404.
+    headers = who("nobody-here")
+    wrong_type = await api.client.patch(
+        PATH, headers={**headers, "Content-Type": "text/plain"}, content=b"{}"
+    )
+    assert wrong_type.status_code == 415
+    too_big = await api.client.patch(PATH, headers=headers, content=b"{" + b" " * 70_000 + b"}")
+    assert too_big.status_code == 413
+    broken = await api.client.patch(PATH, headers=headers, content=b"{")
+    assert broken.json()["error_code"] == "parse_error"
+    invalid = await api.client.patch(PATH, headers=headers, json={"birthday": None})
+    assert invalid.status_code == 400
+    valid = await api.client.patch(PATH, headers=headers, json={"birthday": "2000-01-01"})
+    assert_error(valid, NOT_FOUND)
+
+
+async def test_post_over_an_existing_id_checks_size_before_409(api: Target) -> None:
+    await api.create(who("exists"))
+    too_big = await api.client.post(
+        PATH, headers=who("exists"), content=b"{" + b" " * 70_000 + b"}"
+    )
+    assert too_big.status_code == 413
