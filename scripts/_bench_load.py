@@ -270,6 +270,14 @@ async def _connection_loop(
         writer.close()
 
 
+def _fresh_ids(stem: str) -> Iterator[str]:
+    """``stem-1``, ``stem-2``, ...: one connection's customer user ids."""
+    n = 0
+    while True:
+        n += 1
+        yield f"{stem}-{n}"
+
+
 def percentile(sorted_values: list[float], pct: float) -> float:
     """Nearest-rank percentile of an ascending list (0 for an empty list)."""
     if not sorted_values:
@@ -299,11 +307,7 @@ def run_python_load(
         deadline = start + duration_s
         tasks = []
         for n in range(connections):
-            ids = (
-                (f"{prefix}-{n + 1}-{i}" for i in range(1, 1 << 62))
-                if scenario.fresh_customer_user_id
-                else None
-            )
+            ids = _fresh_ids(f"{prefix}-{n + 1}") if scenario.fresh_customer_user_id else None
             tasks.append(
                 _connection_loop(host, port, scenario, deadline, ids, latencies, statuses, failures)
             )
