@@ -25,7 +25,6 @@ SEED_FIXTURES = ":seed:"
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 
-ENV_PREFIX = "RECORDED_SERVER_"
 ENV_VARS = {
     "host": "RECORDED_SERVER_HOST",
     "port": "RECORDED_SERVER_PORT",

@@ -247,7 +247,19 @@ class Storage:
             self._finish(loop, self._commit_or_fail(outcomes))
         else:
             committing = loop.run_in_executor(self._committer, self._commit_or_fail, outcomes)
-            committing.add_done_callback(lambda done: self._finish(loop, done.result()))
+            committing.add_done_callback(lambda done: self._committed(loop, outcomes, done))
+
+    def _committed(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        outcomes: list[_Outcome],
+        done: asyncio.Future[list[_Outcome]],
+    ) -> None:
+        if done.cancelled() or done.exception() is not None:  # pragma: no cover - loop shutdown
+            failure = StorageFailure("the commit did not complete")
+            self._finish(loop, [(job, None, failure) for job, _, _ in outcomes])
+        else:
+            self._finish(loop, done.result())
 
     def _finish(self, loop: asyncio.AbstractEventLoop, outcomes: list[_Outcome]) -> None:
         _resolve(outcomes)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -195,3 +196,62 @@ async def test_memory_storages_are_separate() -> None:
     finally:
         first.close()
         second.close()
+
+
+class _FailingCommit:
+    """A write connection whose next COMMIT fails, like a full disk would make it."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.fail_next_commit = True
+
+    def execute(self, sql: str, parameters: Any = ()) -> sqlite3.Cursor:
+        if sql == "COMMIT" and self.fail_next_commit:
+            self.fail_next_commit = False
+            raise sqlite3.OperationalError("disk I/O error")
+        return self.conn.execute(sql, parameters)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.conn, name)
+
+
+async def test_a_failed_commit_fails_its_whole_batch_and_stores_nothing(storage: Storage) -> None:
+    real = storage._writer
+    storage._writer = _FailingCommit(real)  # type: ignore[assignment]
+    try:
+        results = await asyncio.gather(
+            *(storage.insert(record(pid(i), f"c{i}")) for i in range(5)), return_exceptions=True
+        )
+        assert all(isinstance(r, StorageFailure) for r in results), results
+        assert await storage.all() == []
+        await storage.insert(record(pid(9), "after"))  # the next batch commits
+        assert [r.customer_user_id for r in await storage.all()] == ["after"]
+    finally:
+        storage._writer = real
+
+
+async def test_a_storage_failure_is_a_503_in_the_envelope() -> None:
+    from .conftest import asgi_target
+    from .helpers import PATH, who
+
+    async with asgi_target() as api:
+        assert api.runtime is not None
+        storage = api.runtime.storage
+        real = storage._writer
+        storage._writer = _FailingCommit(real)  # type: ignore[assignment]
+        try:
+            response = await api.client.post(PATH, headers=who("disk"), json={})
+        finally:
+            storage._writer = real
+        assert response.status_code == 503
+        assert response.json() == {
+            "errors": [
+                {
+                    "source": "non_field_errors",
+                    "errors": ["The server's storage could not complete this request; retry it."],
+                }
+            ],
+            "error_code": "service_unavailable",
+            "status_code": 503,
+        }
+        assert (await api.client.post(PATH, headers=who("disk"), json={})).status_code == 200
