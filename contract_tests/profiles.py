@@ -6,7 +6,7 @@
 - ``quick``: a local run in well under a minute; every boundary example still runs.
 - ``ci``: at least 1,000 generated cases in all, the whole suite within minutes on two cores.
 - ``thorough``: for nightly runs; ten times ``ci``.
-- ``mutants``: ``ci``'s budget, derandomized, so that every mutant run is the same run.
+- ``mutants``: ``ci``'s budget, derandomized (every mutant run is the same run), no shrinking.
 
 Each test asks for ``examples(weight)``: the profile's base budget times the test's weight
 (the differential oracle weighs more than the client round trip), and a quarter of that over
@@ -18,7 +18,7 @@ from __future__ import annotations
 import os
 from typing import Final
 
-from hypothesis import HealthCheck, settings
+from hypothesis import HealthCheck, Phase, settings
 
 PROFILE_ENV: Final = "CONTRACT_PROFILE"
 
@@ -52,11 +52,15 @@ def selected_profile() -> str:
 def register_profiles() -> str:
     """Register every profile with Hypothesis, load the selected one, and return its name."""
     for name, base in BASE_EXAMPLES.items():
+        mutants = name == "mutants"
         settings.register_profile(
             f"contract-{name}",
             max_examples=base,
-            derandomize=name == "mutants",
+            derandomize=mutants,
             database=None if name in ("ci", "mutants") else settings.default.database,
+            # A mutant run only needs to know that something fails, not the smallest example.
+            phases=[Phase.explicit, Phase.reuse, Phase.generate] if mutants else list(Phase),
+            report_multiple_bugs=not mutants,
             **_COMMON,  # type: ignore[arg-type]
         )
     name = selected_profile()
