@@ -7,6 +7,7 @@
 from __future__ import annotations
 
 import argparse
+import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
@@ -54,30 +55,39 @@ def _upstream(text: str) -> str:
 
 
 def _serve(app: Any, host: str, port: int, what: str) -> int:
-    import socket
-
     import uvicorn
 
-    family = socket.AF_INET6 if ":" in host else socket.AF_INET
-    sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    from recorded_server.http_protocol import EnvelopeH11Protocol
+    from recorded_server.log_output import configure_logging
+    from recorded_server.serve import bind_socket
+
+    handler = configure_logging("info")
+    # httpx logs each upstream request's URL as sent (a key in it included): ours is redacted.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
-        sock.bind((host, port))
+        sock = bind_socket(host, port)
     except OSError as exc:
-        sock.close()
         print(f"recorded-server: cannot listen on {host}:{port}: {exc.strerror}", file=sys.stderr)
         return 2
     bound = sock.getsockname()[1]  # the real port when --port 0
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    shown = f"[{host}]" if ":" in host else host
     print(f"recorded-server {what}, listening on http://{shown}:{bound}", flush=True)
     config = uvicorn.Config(
         app,
-        log_level="info",
+        log_config=None,
+        # uvicorn's access line prints the request line as sent (a key in a URL included);
+        # the recorder and the replayer log their own, redacted, line per exchange.
+        access_log=False,
         server_header=False,  # the answers are the upstream's (or the recording's), not ours
         date_header=False,
         lifespan="on",
+        http=EnvelopeH11Protocol,
     )
-    uvicorn.Server(config).run(sockets=[sock])
+    try:
+        uvicorn.Server(config).run(sockets=[sock])
+    finally:
+        sock.close()
+        handler.close()
     return 0
 
 

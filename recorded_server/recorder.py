@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import time
 import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
@@ -98,8 +99,29 @@ class _Proxy:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
+        started = time.perf_counter()
         response = await self.handle(request)
+        elapsed = (time.perf_counter() - started) * 1000
+        _log.info(
+            "%s %s %d %.1fms",
+            request.method,
+            self._logged_target(scope),
+            response.status_code,
+            elapsed,
+        )
         await response(scope, receive, send)
+
+    def _logged_target(self, scope: Scope) -> str:
+        """The request's path and query as a cassette would show them: secrets scrubbed."""
+        target: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+        query: bytes = scope.get("query_string", b"")
+        if query:
+            target += b"?" + query
+        headers = tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"])
+        request = RecordedRequest(
+            method=scope["method"], uri=target.decode("latin-1"), headers=headers, body=b""
+        )
+        return self.config.redactor.redact_request(request).uri
 
     def _upstream_url(self, scope: Scope) -> httpx.URL:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")

@@ -84,7 +84,8 @@ class _Server(uvicorn.Server):
             print(banner(self._settings, port, self._runtime), flush=True)
 
 
-def _bind(host: str, port: int) -> socket.socket:
+def bind_socket(host: str, port: int) -> socket.socket:
+    """A listening TCP socket for uvicorn (port 0: a free one); raises ``OSError``."""
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     # proto=IPPROTO_TCP matters: asyncio sets TCP_NODELAY only on sockets that say they are TCP,
     # and without it Nagle's algorithm and delayed ACKs add ~40 ms to every response.
@@ -109,7 +110,7 @@ def serve(settings: Settings) -> int:
     handler = configure_logging(settings.log_level)
     log = logging.getLogger(_package)
     try:
-        sock = _bind(settings.host, settings.port)
+        sock = bind_socket(settings.host, settings.port)
     except OSError as exc:
         log.error("cannot listen on %s:%d: %s", settings.host, settings.port, exc)
         return 1

@@ -142,12 +142,6 @@ def test_the_api_key_never_appears_in_a_cassette(
     _assert_no_key(text, "the cassettes")
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="recorded-server record keeps uvicorn's access log, which prints the request line "
-    "as sent: a key put in the URL (?key=..., a path segment) is logged verbatim (owner: "
-    "cassettes, recorded_server/cassette_cli.py _serve: access_log=False or a redacting line)",
-)
 def test_the_api_key_never_appears_in_the_recorders_log(
     recorded: tuple[list[httpx.Response], Path, Path],
 ) -> None:

@@ -14,14 +14,14 @@ import pytest
 from recorded_server import log_output
 from recorded_server.log_output import BatchingStreamHandler
 from recorded_server.runtime import Runtime
-from recorded_server.serve import _bind, banner
+from recorded_server.serve import banner, bind_socket
 from recorded_server.settings import Settings
 
 
 def test_the_listening_socket_gives_connections_tcp_nodelay() -> None:
     # asyncio sets TCP_NODELAY only on sockets whose proto is TCP; without it Nagle's algorithm
     # and delayed ACKs stall every response ~40 ms.
-    listener = _bind("127.0.0.1", 0)
+    listener = bind_socket("127.0.0.1", 0)
     assert listener.proto == socket.IPPROTO_TCP
     port = listener.getsockname()[1]
     seen: list[int] = []
