@@ -22,7 +22,7 @@ from hypothesis import HealthCheck, Phase, settings
 
 PROFILE_ENV: Final = "CONTRACT_PROFILE"
 
-BASE_EXAMPLES: Final = {"quick": 25, "ci": 100, "thorough": 1000, "mutants": 100}
+BASE_EXAMPLES: Final = {"quick": 25, "ci": 200, "thorough": 2000, "mutants": 100}
 SOCKET_SHARE: Final = 0.25
 
 _COMMON: Final = {
@@ -57,7 +57,7 @@ def register_profiles() -> str:
             f"contract-{name}",
             max_examples=base,
             derandomize=mutants,
-            database=None if name in ("ci", "mutants") else settings.default.database,
+            database=None if name in ("ci", "mutants") else settings().database,
             # A mutant run only needs to know that something fails, not the smallest example.
             phases=[Phase.explicit, Phase.reuse, Phase.generate] if mutants else list(Phase),
             report_multiple_bugs=not mutants,

@@ -7,6 +7,7 @@ checks on every response of every Schemathesis test of the suite, stateful steps
 from __future__ import annotations
 
 import json
+from typing import Any
 
 import schemathesis
 from schemathesis import Case, CheckContext, Response
@@ -15,7 +16,7 @@ from contract_tests.verdicts import REQUEST_ID, envelope_problems
 
 
 @schemathesis.check
-def error_envelope(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def error_envelope(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Every 4xx/5xx body is ``{"errors": [{source, errors}], "error_code", "status_code"}``,
     with ``status_code`` equal to the HTTP status."""
     if response.status_code < 400:
@@ -31,7 +32,7 @@ def error_envelope(ctx: CheckContext, response: Response, case: Case) -> bool | 
 
 
 @schemathesis.check
-def request_id_header(ctx: CheckContext, response: Response, case: Case) -> bool | None:
+def request_id_header(ctx: CheckContext, response: Response, case: Case[Any]) -> bool | None:
     """Every response, errors included, carries ``Request-Id``: 32 lowercase hex characters."""
     values = response.headers.get("request-id") or []
     if len(values) != 1 or not REQUEST_ID.fullmatch(values[0]):

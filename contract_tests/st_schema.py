@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any, Final
 
 import schemathesis
+from requests.structures import CaseInsensitiveDict
 from schemathesis import Case, GenerationMode, Response
 from schemathesis.config import SchemathesisConfig
 from schemathesis.core.failures import Failure
@@ -65,7 +66,7 @@ def load_schema() -> BaseSchema:
     return schema
 
 
-def _is_negative(case: Case, location: ParameterLocation) -> bool:
+def _is_negative(case: Case[Any], location: ParameterLocation) -> bool:
     meta = case.meta
     if meta is None:
         return False
@@ -73,7 +74,7 @@ def _is_negative(case: Case, location: ParameterLocation) -> bool:
     return component is not None and component.mode == GenerationMode.NEGATIVE
 
 
-def freshen_identity(case: Case) -> None:
+def freshen_identity(case: Case[Any]) -> None:
     """Give a case its own identity: a fresh customer user id and/or a fresh profile id.
 
     A case with neither header gets a customer user id (the one-of-two rule is the server's);
@@ -90,7 +91,7 @@ def freshen_identity(case: Case) -> None:
         headers["adapty-profile-id"] = str(uuid.uuid4())
     if "adapty-customer-user-id" in headers or "adapty-profile-id" not in headers:
         headers["adapty-customer-user-id"] = fresh_customer_user_id()
-    case.headers = headers
+    case.headers = CaseInsensitiveDict(headers)
 
 
 def _sources(response: Response) -> list[str]:
@@ -101,7 +102,7 @@ def _sources(response: Response) -> list[str]:
         return []
 
 
-def server_only_explanation(case: Case, response: Response) -> str | None:
+def server_only_explanation(case: Case[Any], response: Response) -> str | None:
     """The server-only rule that explains a 400 on a schema-valid case, if one does."""
     if response.status_code != 400:
         return None
@@ -129,7 +130,9 @@ def server_only_explanation(case: Case, response: Response) -> str | None:
     return None
 
 
-def filter_failure(context: HookContext, failure: Failure, case: Case, response: Response) -> bool:
+def filter_failure(
+    context: HookContext, failure: Failure, case: Case[Any], response: Response
+) -> bool:
     if isinstance(failure, RejectedPositiveData):
         rule = server_only_explanation(case, response)
         if rule is not None:
@@ -140,16 +143,16 @@ def filter_failure(context: HookContext, failure: Failure, case: Case, response:
     return True
 
 
-def operation_name(case: Case) -> str:
+def operation_name(case: Case[Any]) -> str:
     """``POST profile``: the summary's name of the operation (the path is always the same)."""
     return f"{case.method.upper()} profile"
 
 
-def after_call(context: HookContext, case: Case, response: Response) -> None:
+def after_call(context: HookContext, case: Case[Any], response: Response) -> None:
     SUMMARY.request(operation_name(case))
 
 
-def after_validate(context: HookContext, case: Case, response: Response, results: Any) -> None:
+def after_validate(context: HookContext, case: Case[Any], response: Response, results: Any) -> None:
     for result in results:
         check = f"schemathesis {result.name}"
         SUMMARY.case(operation_name(case), check)

@@ -124,6 +124,7 @@ def _check_parsed(operation: str, response: Response[Any], expected: type) -> An
             assert response.parsed.status_code == response.status_code
             assert json_equal(response.parsed.to_dict(), raw), (response.parsed.to_dict(), raw)
     if isinstance(response.parsed, ProfileResponse):
+        assert raw is not None
         data = raw["data"]
         parsed = response.parsed.data
         with SUMMARY.checking(operation, "client: ProfileResponse keeps the data", ""):
