@@ -107,6 +107,19 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
         SUMMARY.current_test = ""
 
 
+def pytest_sessionfinish(session: pytest.Session) -> None:
+    workeroutput = getattr(session.config, "workeroutput", None)
+    if workeroutput is not None:  # a pytest-xdist worker: hand the summary to the controller
+        workeroutput["contract_summary"] = SUMMARY.to_dict()
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_testnodedown(node: Any, error: Any) -> None:
+    data = getattr(node, "workeroutput", {}).get("contract_summary")
+    if data is not None:
+        SUMMARY.merge(data)
+
+
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
     terminalreporter.section(f"contract summary (profile {PROFILE})")
     for line in SUMMARY.lines(width=terminalreporter._tw.fullwidth):

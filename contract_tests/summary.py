@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from typing import Final
+from typing import Any, Final
 
 SECRET_PLACEHOLDER: Final = "$CONTRACT_API_KEY"
 
@@ -63,6 +63,27 @@ class Summary:
         except AssertionError as error:
             self.fail(operation, check, str(error).splitlines()[0] if str(error) else "", curl)
             raise
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data (for pytest-xdist: each worker sends its summary to the controller)."""
+        return {
+            "generated": dict(self.generated),
+            "requests": dict(self.requests),
+            "cases": [[*key, count] for key, count in self.cases.items()],
+            "failed": [[*key, count] for key, count in self.failed.items()],
+            "labels": dict(self.labels),
+            "failures": [vars(failure) for failure in self.failures.values()],
+        }
+
+    def merge(self, data: dict[str, Any]) -> None:
+        self.generated.update(data["generated"])
+        self.requests.update(data["requests"])
+        self.cases.update({(op, check): n for op, check, n in data["cases"]})
+        self.failed.update({(op, check): n for op, check, n in data["failed"]})
+        self.labels.update(data["labels"])
+        for item in data["failures"]:
+            failure = Failure(**item)
+            self.failures[(failure.test, failure.operation, failure.check)] = failure
 
     def lines(self, *, width: int = 100) -> list[str]:
         out: list[str] = []
