@@ -7,6 +7,7 @@ while it shrinks; only the last (minimal) failure of each test and check is kept
 
 from __future__ import annotations
 
+import itertools
 import shlex
 from collections import Counter
 from collections.abc import Iterator, Mapping
@@ -15,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any, Final
 
 SECRET_PLACEHOLDER: Final = "$CONTRACT_API_KEY"
+MAIN_OPERATIONS: Final = ("POST profile", "GET profile", "PATCH profile", "DELETE profile")
 
 
 @dataclass
@@ -85,6 +87,34 @@ class Summary:
             failure = Failure(**item)
             self.failures[(failure.test, failure.operation, failure.check)] = failure
 
+    def _check_matrix(self) -> list[str]:
+        """Checks (rows) by operation (columns): how many cases each check judged."""
+        columns = [*MAIN_OPERATIONS, "other"]
+
+        def column_of(operation: str) -> str:
+            return operation if operation in MAIN_OPERATIONS else "other"
+
+        counts: Counter[tuple[str, str]] = Counter()
+        failed: Counter[tuple[str, str]] = Counter()
+        for (operation, check), count in self.cases.items():
+            counts[(check, column_of(operation))] += count
+        for (operation, check), count in self.failed.items():
+            failed[(check, column_of(operation))] += count
+        checks = sorted({check for check, _ in counts})
+        name_width = max([len(check) for check in checks] + [5])
+        header = "check".ljust(name_width) + "".join(
+            f"{column.split()[0]:>9}" for column in columns
+        )
+        out = ["cases per check and operation (! = failed cases):", "  " + header]
+        for check in checks:
+            row = check.ljust(name_width)
+            for column in columns:
+                count = counts[(check, column)]
+                mark = f"{failed[(check, column)]}!" if failed[(check, column)] else ""
+                row += f"{(str(count) + mark) if count else '-':>9}"
+            out.append("  " + row)
+        return out
+
     def lines(self, *, width: int = 100) -> list[str]:
         out: list[str] = []
         total = sum(self.generated.values())
@@ -96,17 +126,21 @@ class Summary:
         for operation, count in sorted(self.requests.items()):
             out.append(f"  {count:>7}  {operation}")
         out.append("")
-        out.append("checks per operation and check (cases, failed):")
-        for (operation, check), count in sorted(self.cases.items()):
-            bad = self.failed[(operation, check)]
-            out.append(
-                f"  {count:>7}  {operation}: {check}" + (f"  -- {bad} FAILED" if bad else "")
-            )
+        out.extend(self._check_matrix())
         if self.labels:
             out.append("")
             out.append(f"boundaries reached by generated bodies ({len(self.labels)} kinds):")
-            for text, count in sorted(self.labels.items(), key=lambda item: (-item[1], item[0])):
-                out.append(f"  {count:>7}  {text}"[:width])
+            cells = [
+                f"{count:>6}  {text}"
+                for text, count in sorted(self.labels.items(), key=lambda item: (-item[1], item[0]))
+            ]
+            column = max(len(cell) for cell in cells) + 2
+            if column * 2 > width:
+                out.extend(cell[:width] for cell in cells)
+            else:
+                half = (len(cells) + 1) // 2
+                for left, right in itertools.zip_longest(cells[:half], cells[half:], fillvalue=""):
+                    out.append(f"{left:<{column}}{right}".rstrip())
         if self.failures:
             out.append("")
             out.append(f"failures ({len(self.failures)}), each with a reproducing command:")
