@@ -60,7 +60,10 @@ def client(session: nox.Session) -> None:
 
 @nox.session
 def tests(session: nox.Session) -> None:
-    """The unit and integration tests: server, cassettes, plugin, resilience (spec and client have their own)."""
+    """The unit and integration tests: server, cassettes, plugin, resilience.
+
+    The spec's and the client's tests run in their own sessions.
+    """
     _install(session, "test")
     session.run("pytest", "tests", "--ignore=tests/spec", "--ignore=tests/client", *session.posargs)
 
