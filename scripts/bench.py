@@ -118,7 +118,8 @@ def main(argv: list[str] | None = None) -> int:
     parts = args.only or list(PARTS)
     duration = args.duration if args.duration else (1.0 if args.quick else 5.0)
     started = time.perf_counter()
-    progress(f"machine: {_machine_line()}")
+    machine_before = _machine_line()
+    progress(f"machine: {machine_before}")
     rows: list[Row] = []
     if "client" in parts:
         progress("client: generated client vs raw httpx + json (httpx.MockTransport)")
@@ -128,7 +129,8 @@ def main(argv: list[str] | None = None) -> int:
     if "contract" in parts:
         progress("contract: generated cases per second")
         rows += _contract_rows(args.quick)
-    progress(f"done in {time.perf_counter() - started:.0f} s; machine: {_machine_line()}")
+    machine_after = _machine_line()
+    progress(f"done in {time.perf_counter() - started:.0f} s; machine: {machine_after}")
     print(text_table(rows))
     verdicts = [r.verdict for r in rows if r.verdict]
     print(
@@ -136,7 +138,13 @@ def main(argv: list[str] | None = None) -> int:
         f" (of {len(verdicts)})"
     )
     if args.markdown:
-        Path(args.markdown).write_text(markdown_table(rows) + "\n", encoding="utf-8")
+        given = argv if argv is not None else sys.argv[1:]
+        command = " ".join(["python scripts/bench.py", *given])
+        note = (
+            f"`{command}`; at the start: {machine_before}; at the end: "
+            f"{machine_after.split('load average ')[-1]}"
+        )
+        Path(args.markdown).write_text(markdown_table(rows) + f"\n\n{note}\n", encoding="utf-8")
         progress(f"Markdown table written to {args.markdown}")
     return 0
 
