@@ -69,7 +69,12 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
     parser.add_argument("--loop", default="auto", help="uvicorn loop (match the server's)")
-    parser.add_argument("--http", default="auto", help="uvicorn http (match the server's)")
+    parser.add_argument(
+        "--http",
+        default="h11",
+        help="uvicorn http implementation (the recorded server runs an h11 protocol subclass "
+        "that answers malformed HTTP in its error envelope, so h11 here too)",
+    )
     parser.add_argument("--access-log", action="store_true", help="uvicorn's access log")
     args = parser.parse_args(argv)
     uvicorn.run(
