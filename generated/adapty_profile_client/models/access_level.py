@@ -12,6 +12,28 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccessLevel")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "access_level_id",
+        "store",
+        "store_product_id",
+        "store_base_plan_id",
+        "store_transaction_id",
+        "store_original_transaction_id",
+        "offer",
+        "environment",
+        "starts_at",
+        "purchased_at",
+        "originally_purchased_at",
+        "expires_at",
+        "renewal_cancelled_at",
+        "billing_issue_detected_at",
+        "is_in_grace_period",
+        "cancellation_reason",
+    }
+)
+
 
 @_attrs_define
 class AccessLevel:
@@ -190,20 +212,19 @@ class AccessLevel:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        access_level_id = d.pop("access_level_id")
+        access_level_id = src_dict["access_level_id"]
 
-        store = d.pop("store")
+        store = src_dict["store"]
 
-        store_product_id = d.pop("store_product_id")
+        store_product_id = src_dict["store_product_id"]
 
-        store_base_plan_id: None | str | Unset = d.pop("store_base_plan_id", UNSET)
+        store_base_plan_id: None | str | Unset = src_dict.get("store_base_plan_id", UNSET)
 
-        store_transaction_id = d.pop("store_transaction_id", UNSET)
+        store_transaction_id = src_dict.get("store_transaction_id", UNSET)
 
-        store_original_transaction_id = d.pop("store_original_transaction_id", UNSET)
+        store_original_transaction_id = src_dict.get("store_original_transaction_id", UNSET)
 
-        _offer = d.pop("offer", UNSET)
+        _offer = src_dict.get("offer", UNSET)
         offer: AccessLevelOffer | None | Unset
         if _offer is None or isinstance(_offer, Unset):
             offer = _offer
@@ -217,9 +238,9 @@ class AccessLevel:
             except (TypeError, ValueError, AttributeError, KeyError):
                 offer = cast(AccessLevelOffer | None | Unset, _offer)
 
-        environment = d.pop("environment", UNSET)
+        environment = src_dict.get("environment", UNSET)
 
-        _starts_at = d.pop("starts_at", UNSET)
+        _starts_at = src_dict.get("starts_at", UNSET)
         starts_at: datetime.datetime | None | Unset
         if _starts_at is None or isinstance(_starts_at, Unset):
             starts_at = _starts_at
@@ -233,21 +254,21 @@ class AccessLevel:
             except (TypeError, ValueError, AttributeError, KeyError):
                 starts_at = cast(datetime.datetime | None | Unset, _starts_at)
 
-        _purchased_at = d.pop("purchased_at", UNSET)
+        _purchased_at = src_dict.get("purchased_at", UNSET)
         purchased_at: datetime.datetime | Unset
         if isinstance(_purchased_at, Unset):
             purchased_at = UNSET
         else:
             purchased_at = datetime.datetime.fromisoformat(_purchased_at)
 
-        _originally_purchased_at = d.pop("originally_purchased_at", UNSET)
+        _originally_purchased_at = src_dict.get("originally_purchased_at", UNSET)
         originally_purchased_at: datetime.datetime | Unset
         if isinstance(_originally_purchased_at, Unset):
             originally_purchased_at = UNSET
         else:
             originally_purchased_at = datetime.datetime.fromisoformat(_originally_purchased_at)
 
-        _expires_at = d.pop("expires_at", UNSET)
+        _expires_at = src_dict.get("expires_at", UNSET)
         expires_at: datetime.datetime | None | Unset
         if _expires_at is None or isinstance(_expires_at, Unset):
             expires_at = _expires_at
@@ -261,7 +282,7 @@ class AccessLevel:
             except (TypeError, ValueError, AttributeError, KeyError):
                 expires_at = cast(datetime.datetime | None | Unset, _expires_at)
 
-        _renewal_cancelled_at = d.pop("renewal_cancelled_at", UNSET)
+        _renewal_cancelled_at = src_dict.get("renewal_cancelled_at", UNSET)
         renewal_cancelled_at: datetime.datetime | None | Unset
         if _renewal_cancelled_at is None or isinstance(_renewal_cancelled_at, Unset):
             renewal_cancelled_at = _renewal_cancelled_at
@@ -275,7 +296,7 @@ class AccessLevel:
             except (TypeError, ValueError, AttributeError, KeyError):
                 renewal_cancelled_at = cast(datetime.datetime | None | Unset, _renewal_cancelled_at)
 
-        _billing_issue_detected_at = d.pop("billing_issue_detected_at", UNSET)
+        _billing_issue_detected_at = src_dict.get("billing_issue_detected_at", UNSET)
         billing_issue_detected_at: datetime.datetime | None | Unset
         if _billing_issue_detected_at is None or isinstance(_billing_issue_detected_at, Unset):
             billing_issue_detected_at = _billing_issue_detected_at
@@ -289,30 +310,35 @@ class AccessLevel:
             except (TypeError, ValueError, AttributeError, KeyError):
                 billing_issue_detected_at = cast(datetime.datetime | None | Unset, _billing_issue_detected_at)
 
-        is_in_grace_period = d.pop("is_in_grace_period", UNSET)
+        is_in_grace_period = src_dict.get("is_in_grace_period", UNSET)
 
-        cancellation_reason: None | str | Unset = d.pop("cancellation_reason", UNSET)
+        cancellation_reason: None | str | Unset = src_dict.get("cancellation_reason", UNSET)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         access_level = cls(
-            access_level_id=access_level_id,
-            store=store,
-            store_product_id=store_product_id,
-            store_base_plan_id=store_base_plan_id,
-            store_transaction_id=store_transaction_id,
-            store_original_transaction_id=store_original_transaction_id,
-            offer=offer,
-            environment=environment,
-            starts_at=starts_at,
-            purchased_at=purchased_at,
-            originally_purchased_at=originally_purchased_at,
-            expires_at=expires_at,
-            renewal_cancelled_at=renewal_cancelled_at,
-            billing_issue_detected_at=billing_issue_detected_at,
-            is_in_grace_period=is_in_grace_period,
-            cancellation_reason=cancellation_reason,
+            access_level_id,
+            store,
+            store_product_id,
+            store_base_plan_id,
+            store_transaction_id,
+            store_original_transaction_id,
+            offer,
+            environment,
+            starts_at,
+            purchased_at,
+            originally_purchased_at,
+            expires_at,
+            renewal_cancelled_at,
+            billing_issue_detected_at,
+            is_in_grace_period,
+            cancellation_reason,
         )
 
-        access_level.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 3 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            access_level.additional_properties = d
         return access_level
 
     @property

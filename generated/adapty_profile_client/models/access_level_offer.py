@@ -10,6 +10,15 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="AccessLevelOffer")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "category",
+        "type",
+        "id",
+    }
+)
+
 
 @_attrs_define
 class AccessLevelOffer:
@@ -51,20 +60,24 @@ class AccessLevelOffer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        category = d.pop("category", UNSET)
+        category = src_dict.get("category", UNSET)
 
-        type_ = d.pop("type", UNSET)
+        type_ = src_dict.get("type", UNSET)
 
-        id: None | str | Unset = d.pop("id", UNSET)
+        id: None | str | Unset = src_dict.get("id", UNSET)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         access_level_offer = cls(
-            category=category,
-            type_=type_,
-            id=id,
+            category,
+            type_,
+            id,
         )
 
-        access_level_offer.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            access_level_offer.additional_properties = d
         return access_level_offer
 
     @property

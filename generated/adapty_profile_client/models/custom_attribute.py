@@ -43,14 +43,14 @@ class CustomAttribute:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        key = src_dict["key"]
 
-        value: bool | float | None | str = d.pop("value")
+        value: bool | float | None | str = src_dict["value"]
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         custom_attribute = cls(
-            key=key,
-            value=value,
+            key,
+            value,
         )
 
         return custom_attribute

@@ -8,6 +8,14 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="ErrorItem")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "source",
+        "errors",
+    }
+)
+
 
 @_attrs_define
 class ErrorItem:
@@ -43,17 +51,21 @@ class ErrorItem:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        source: None | str = d.pop("source")
+        source: None | str = src_dict["source"]
 
-        errors = cast(list[str], d.pop("errors"))
+        errors = cast(list[str], src_dict["errors"])
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         error_item = cls(
-            source=source,
-            errors=errors,
+            source,
+            errors,
         )
 
-        error_item.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 2 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            error_item.additional_properties = d
         return error_item
 
     @property

@@ -10,6 +10,15 @@ from ..models.error_item import ErrorItem
 
 T = TypeVar("T", bound="ErrorResponse")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "errors",
+        "error_code",
+        "status_code",
+    }
+)
+
 
 @_attrs_define
 class ErrorResponse:
@@ -52,25 +61,29 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
         errors = []
-        _errors = d.pop("errors")
+        _errors = src_dict["errors"]
         for errors_item_data in _errors:
             errors_item = ErrorItem.from_dict(errors_item_data)
 
             errors.append(errors_item)
 
-        error_code = d.pop("error_code")
+        error_code = src_dict["error_code"]
 
-        status_code = d.pop("status_code")
+        status_code = src_dict["status_code"]
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         error_response = cls(
-            errors=errors,
-            error_code=error_code,
-            status_code=status_code,
+            errors,
+            error_code,
+            status_code,
         )
 
-        error_response.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 3 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            error_response.additional_properties = d
         return error_response
 
     @property

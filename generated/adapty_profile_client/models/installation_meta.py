@@ -184,16 +184,15 @@ class InstallationMeta:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        device_id = d.pop("device_id")
+        device_id = src_dict["device_id"]
 
-        device: None | str | Unset = d.pop("device", UNSET)
+        device: None | str | Unset = src_dict.get("device", UNSET)
 
-        locale: None | str | Unset = d.pop("locale", UNSET)
+        locale: None | str | Unset = src_dict.get("locale", UNSET)
 
-        os: None | str | Unset = d.pop("os", UNSET)
+        os: None | str | Unset = src_dict.get("os", UNSET)
 
-        _platform = d.pop("platform", UNSET)
+        _platform = src_dict.get("platform", UNSET)
         platform: None | Platform | Unset
         if _platform is None or isinstance(_platform, Unset):
             platform = _platform
@@ -207,42 +206,43 @@ class InstallationMeta:
             except (TypeError, ValueError, AttributeError, KeyError):
                 platform = cast(None | Platform | Unset, _platform)
 
-        timezone: None | str | Unset = d.pop("timezone", UNSET)
+        timezone: None | str | Unset = src_dict.get("timezone", UNSET)
 
-        user_agent: None | str | Unset = d.pop("user_agent", UNSET)
+        user_agent: None | str | Unset = src_dict.get("user_agent", UNSET)
 
-        app_build: None | str | Unset = d.pop("app_build", UNSET)
+        app_build: None | str | Unset = src_dict.get("app_build", UNSET)
 
-        app_version: None | str | Unset = d.pop("app_version", UNSET)
+        app_version: None | str | Unset = src_dict.get("app_version", UNSET)
 
-        adapty_sdk_version: None | str | Unset = d.pop("adapty_sdk_version", UNSET)
+        adapty_sdk_version: None | str | Unset = src_dict.get("adapty_sdk_version", UNSET)
 
-        android_id: None | str | Unset = d.pop("android_id", UNSET)
+        android_id: None | str | Unset = src_dict.get("android_id", UNSET)
 
-        android_app_set_id: None | str | Unset = d.pop("android_app_set_id", UNSET)
+        android_app_set_id: None | str | Unset = src_dict.get("android_app_set_id", UNSET)
 
-        idfa: None | str | Unset = d.pop("idfa", UNSET)
+        idfa: None | str | Unset = src_dict.get("idfa", UNSET)
 
-        idfv: None | str | Unset = d.pop("idfv", UNSET)
+        idfv: None | str | Unset = src_dict.get("idfv", UNSET)
 
-        advertising_id: None | str | Unset = d.pop("advertising_id", UNSET)
+        advertising_id: None | str | Unset = src_dict.get("advertising_id", UNSET)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         installation_meta = cls(
-            device_id=device_id,
-            device=device,
-            locale=locale,
-            os=os,
-            platform=platform,
-            timezone=timezone,
-            user_agent=user_agent,
-            app_build=app_build,
-            app_version=app_version,
-            adapty_sdk_version=adapty_sdk_version,
-            android_id=android_id,
-            android_app_set_id=android_app_set_id,
-            idfa=idfa,
-            idfv=idfv,
-            advertising_id=advertising_id,
+            device_id,
+            device,
+            locale,
+            os,
+            platform,
+            timezone,
+            user_agent,
+            app_build,
+            app_version,
+            adapty_sdk_version,
+            android_id,
+            android_app_set_id,
+            idfa,
+            idfv,
+            advertising_id,
         )
 
         return installation_meta

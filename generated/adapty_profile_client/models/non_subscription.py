@@ -11,6 +11,22 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="NonSubscription")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "purchase_id",
+        "store",
+        "store_product_id",
+        "store_base_plan_id",
+        "store_transaction_id",
+        "store_original_transaction_id",
+        "purchased_at",
+        "environment",
+        "is_refund",
+        "is_consumable",
+    }
+)
+
 
 @_attrs_define
 class NonSubscription:
@@ -106,46 +122,50 @@ class NonSubscription:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        purchase_id = d.pop("purchase_id")
+        purchase_id = src_dict["purchase_id"]
 
-        store = d.pop("store")
+        store = src_dict["store"]
 
-        store_product_id = d.pop("store_product_id")
+        store_product_id = src_dict["store_product_id"]
 
-        store_base_plan_id: None | str | Unset = d.pop("store_base_plan_id", UNSET)
+        store_base_plan_id: None | str | Unset = src_dict.get("store_base_plan_id", UNSET)
 
-        store_transaction_id = d.pop("store_transaction_id", UNSET)
+        store_transaction_id = src_dict.get("store_transaction_id", UNSET)
 
-        store_original_transaction_id = d.pop("store_original_transaction_id", UNSET)
+        store_original_transaction_id = src_dict.get("store_original_transaction_id", UNSET)
 
-        _purchased_at = d.pop("purchased_at", UNSET)
+        _purchased_at = src_dict.get("purchased_at", UNSET)
         purchased_at: datetime.datetime | Unset
         if isinstance(_purchased_at, Unset):
             purchased_at = UNSET
         else:
             purchased_at = datetime.datetime.fromisoformat(_purchased_at)
 
-        environment = d.pop("environment", UNSET)
+        environment = src_dict.get("environment", UNSET)
 
-        is_refund = d.pop("is_refund", UNSET)
+        is_refund = src_dict.get("is_refund", UNSET)
 
-        is_consumable = d.pop("is_consumable", UNSET)
+        is_consumable = src_dict.get("is_consumable", UNSET)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         non_subscription = cls(
-            purchase_id=purchase_id,
-            store=store,
-            store_product_id=store_product_id,
-            store_base_plan_id=store_base_plan_id,
-            store_transaction_id=store_transaction_id,
-            store_original_transaction_id=store_original_transaction_id,
-            purchased_at=purchased_at,
-            environment=environment,
-            is_refund=is_refund,
-            is_consumable=is_consumable,
+            purchase_id,
+            store,
+            store_product_id,
+            store_base_plan_id,
+            store_transaction_id,
+            store_original_transaction_id,
+            purchased_at,
+            environment,
+            is_refund,
+            is_consumable,
         )
 
-        non_subscription.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 3 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            non_subscription.additional_properties = d
         return non_subscription
 
     @property

@@ -13,6 +13,22 @@ from ..models.subscription import Subscription
 
 T = TypeVar("T", bound="Profile")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "app_id",
+        "profile_id",
+        "customer_user_id",
+        "total_revenue_usd",
+        "segment_hash",
+        "timestamp",
+        "custom_attributes",
+        "access_levels",
+        "subscriptions",
+        "non_subscriptions",
+    }
+)
+
 
 @_attrs_define
 class Profile:
@@ -98,61 +114,65 @@ class Profile:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        app_id = d.pop("app_id")
+        app_id = src_dict["app_id"]
 
-        profile_id = d.pop("profile_id")
+        profile_id = src_dict["profile_id"]
 
-        customer_user_id: None | str = d.pop("customer_user_id")
+        customer_user_id: None | str = src_dict["customer_user_id"]
 
-        total_revenue_usd = d.pop("total_revenue_usd")
+        total_revenue_usd = src_dict["total_revenue_usd"]
 
-        segment_hash = d.pop("segment_hash")
+        segment_hash = src_dict["segment_hash"]
 
-        timestamp = d.pop("timestamp")
+        timestamp = src_dict["timestamp"]
 
         custom_attributes = []
-        _custom_attributes = d.pop("custom_attributes")
+        _custom_attributes = src_dict["custom_attributes"]
         for custom_attributes_item_data in _custom_attributes:
             custom_attributes_item = StoredCustomAttribute.from_dict(custom_attributes_item_data)
 
             custom_attributes.append(custom_attributes_item)
 
         access_levels = []
-        _access_levels = d.pop("access_levels")
+        _access_levels = src_dict["access_levels"]
         for access_levels_item_data in _access_levels:
             access_levels_item = AccessLevel.from_dict(access_levels_item_data)
 
             access_levels.append(access_levels_item)
 
         subscriptions = []
-        _subscriptions = d.pop("subscriptions")
+        _subscriptions = src_dict["subscriptions"]
         for subscriptions_item_data in _subscriptions:
             subscriptions_item = Subscription.from_dict(subscriptions_item_data)
 
             subscriptions.append(subscriptions_item)
 
         non_subscriptions = []
-        _non_subscriptions = d.pop("non_subscriptions")
+        _non_subscriptions = src_dict["non_subscriptions"]
         for non_subscriptions_item_data in _non_subscriptions:
             non_subscriptions_item = NonSubscription.from_dict(non_subscriptions_item_data)
 
             non_subscriptions.append(non_subscriptions_item)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         profile = cls(
-            app_id=app_id,
-            profile_id=profile_id,
-            customer_user_id=customer_user_id,
-            total_revenue_usd=total_revenue_usd,
-            segment_hash=segment_hash,
-            timestamp=timestamp,
-            custom_attributes=custom_attributes,
-            access_levels=access_levels,
-            subscriptions=subscriptions,
-            non_subscriptions=non_subscriptions,
+            app_id,
+            profile_id,
+            customer_user_id,
+            total_revenue_usd,
+            segment_hash,
+            timestamp,
+            custom_attributes,
+            access_levels,
+            subscriptions,
+            non_subscriptions,
         )
 
-        profile.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 10 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            profile.additional_properties = d
         return profile
 
     @property

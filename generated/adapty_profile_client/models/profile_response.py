@@ -10,6 +10,13 @@ from ..models.profile import Profile
 
 T = TypeVar("T", bound="ProfileResponse")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "data",
+    }
+)
+
 
 @_attrs_define
 class ProfileResponse:
@@ -37,14 +44,18 @@ class ProfileResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        data = Profile.from_dict(d.pop("data"))
+        data = Profile.from_dict(src_dict["data"])
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         profile_response = cls(
-            data=data,
+            data,
         )
 
-        profile_response.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 1 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            profile_response.additional_properties = d
         return profile_response
 
     @property

@@ -197,12 +197,11 @@ class ProfileUpdateRequest:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        first_name: None | str | Unset = d.pop("first_name", UNSET)
+        first_name: None | str | Unset = src_dict.get("first_name", UNSET)
 
-        last_name: None | str | Unset = d.pop("last_name", UNSET)
+        last_name: None | str | Unset = src_dict.get("last_name", UNSET)
 
-        _gender = d.pop("gender", UNSET)
+        _gender = src_dict.get("gender", UNSET)
         gender: Gender | None | Unset
         if _gender is None or isinstance(_gender, Unset):
             gender = _gender
@@ -216,28 +215,28 @@ class ProfileUpdateRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 gender = cast(Gender | None | Unset, _gender)
 
-        email: None | str | Unset = d.pop("email", UNSET)
+        email: None | str | Unset = src_dict.get("email", UNSET)
 
-        phone_number: None | str | Unset = d.pop("phone_number", UNSET)
+        phone_number: None | str | Unset = src_dict.get("phone_number", UNSET)
 
-        _birthday = d.pop("birthday", UNSET)
+        _birthday = src_dict.get("birthday", UNSET)
         birthday: datetime.date | Unset
         if isinstance(_birthday, Unset):
             birthday = UNSET
         else:
             birthday = datetime.date.fromisoformat(_birthday)
 
-        ip_country = d.pop("ip_country", UNSET)
+        ip_country = src_dict.get("ip_country", UNSET)
 
-        ip_v4_address: None | str | Unset = d.pop("ip_v4_address", UNSET)
+        ip_v4_address: None | str | Unset = src_dict.get("ip_v4_address", UNSET)
 
-        store_country: None | str | Unset = d.pop("store_country", UNSET)
+        store_country: None | str | Unset = src_dict.get("store_country", UNSET)
 
-        store: None | str | Unset = d.pop("store", UNSET)
+        store: None | str | Unset = src_dict.get("store", UNSET)
 
-        store_account_token: None | str | Unset = d.pop("store_account_token", UNSET)
+        store_account_token: None | str | Unset = src_dict.get("store_account_token", UNSET)
 
-        _att_status = d.pop("att_status", UNSET)
+        _att_status = src_dict.get("att_status", UNSET)
         att_status: AttStatus | None | Unset
         if _att_status is None or isinstance(_att_status, Unset):
             att_status = _att_status
@@ -251,9 +250,9 @@ class ProfileUpdateRequest:
             except (TypeError, ValueError, AttributeError, KeyError):
                 att_status = cast(AttStatus | None | Unset, _att_status)
 
-        analytics_disabled = d.pop("analytics_disabled", UNSET)
+        analytics_disabled = src_dict.get("analytics_disabled", UNSET)
 
-        _custom_attributes = d.pop("custom_attributes", UNSET)
+        _custom_attributes = src_dict.get("custom_attributes", UNSET)
         custom_attributes: list[CustomAttribute] | Unset = UNSET
         if _custom_attributes is not UNSET:
             custom_attributes = []
@@ -264,29 +263,30 @@ class ProfileUpdateRequest:
 
                 custom_attributes.append(componentsschemas_custom_attributes_item)
 
-        _installation_meta = d.pop("installation_meta", UNSET)
+        _installation_meta = src_dict.get("installation_meta", UNSET)
         installation_meta: InstallationMeta | Unset
         if isinstance(_installation_meta, Unset):
             installation_meta = UNSET
         else:
             installation_meta = InstallationMeta.from_dict(_installation_meta)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         profile_update_request = cls(
-            first_name=first_name,
-            last_name=last_name,
-            gender=gender,
-            email=email,
-            phone_number=phone_number,
-            birthday=birthday,
-            ip_country=ip_country,
-            ip_v4_address=ip_v4_address,
-            store_country=store_country,
-            store=store,
-            store_account_token=store_account_token,
-            att_status=att_status,
-            analytics_disabled=analytics_disabled,
-            custom_attributes=custom_attributes,
-            installation_meta=installation_meta,
+            first_name,
+            last_name,
+            gender,
+            email,
+            phone_number,
+            birthday,
+            ip_country,
+            ip_v4_address,
+            store_country,
+            store,
+            store_account_token,
+            att_status,
+            analytics_disabled,
+            custom_attributes,
+            installation_meta,
         )
 
         return profile_update_request

@@ -8,6 +8,14 @@ from attrs import field as _attrs_field
 
 T = TypeVar("T", bound="StoredCustomAttribute")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "key",
+        "value",
+    }
+)
+
 
 @_attrs_define
 class StoredCustomAttribute:
@@ -41,17 +49,21 @@ class StoredCustomAttribute:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        key = d.pop("key")
+        key = src_dict["key"]
 
-        value: float | str = d.pop("value")
+        value: float | str = src_dict["value"]
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         stored_custom_attribute = cls(
-            key=key,
-            value=value,
+            key,
+            value,
         )
 
-        stored_custom_attribute.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 2 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            stored_custom_attribute.additional_properties = d
         return stored_custom_attribute
 
     @property

@@ -10,6 +10,15 @@ from ..types import UNSET, Unset
 
 T = TypeVar("T", bound="SubscriptionOffer")
 
+# The keys from_dict() reads: any other key goes to additional_properties.
+_KNOWN_KEYS = frozenset(
+    {
+        "offer_category",
+        "offer_type",
+        "offer_id",
+    }
+)
+
 
 @_attrs_define
 class SubscriptionOffer:
@@ -51,20 +60,24 @@ class SubscriptionOffer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        d = dict(src_dict)
-        offer_category = d.pop("offer_category", UNSET)
+        offer_category = src_dict.get("offer_category", UNSET)
 
-        offer_type = d.pop("offer_type", UNSET)
+        offer_type = src_dict.get("offer_type", UNSET)
 
-        offer_id: None | str | Unset = d.pop("offer_id", UNSET)
+        offer_id: None | str | Unset = src_dict.get("offer_id", UNSET)
 
+        # Positional, in the order of the fields above (attrs' __init__ order).
         subscription_offer = cls(
-            offer_category=offer_category,
-            offer_type=offer_type,
-            offer_id=offer_id,
+            offer_category,
+            offer_type,
+            offer_id,
         )
 
-        subscription_offer.additional_properties = d
+        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
+            d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
+
+            subscription_offer.additional_properties = d
         return subscription_offer
 
     @property
