@@ -104,11 +104,7 @@ class AccessLevel:
 
         store_product_id = self.store_product_id
 
-        store_base_plan_id: None | str | Unset
-        if isinstance(self.store_base_plan_id, Unset):
-            store_base_plan_id = UNSET
-        else:
-            store_base_plan_id = self.store_base_plan_id
+        store_base_plan_id: None | str | Unset = self.store_base_plan_id
 
         store_transaction_id = self.store_transaction_id
 
@@ -166,11 +162,7 @@ class AccessLevel:
 
         is_in_grace_period = self.is_in_grace_period
 
-        cancellation_reason: None | str | Unset
-        if isinstance(self.cancellation_reason, Unset):
-            cancellation_reason = UNSET
-        else:
-            cancellation_reason = self.cancellation_reason
+        cancellation_reason: None | str | Unset = self.cancellation_reason
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -226,7 +218,7 @@ class AccessLevel:
 
         _offer = src_dict.get("offer", UNSET)
         offer: AccessLevelOffer | None | Unset
-        if _offer is None or isinstance(_offer, Unset):
+        if _offer is None or _offer is UNSET:
             offer = _offer
         else:
             try:
@@ -242,7 +234,7 @@ class AccessLevel:
 
         _starts_at = src_dict.get("starts_at", UNSET)
         starts_at: datetime.datetime | None | Unset
-        if _starts_at is None or isinstance(_starts_at, Unset):
+        if _starts_at is None or _starts_at is UNSET:
             starts_at = _starts_at
         else:
             try:
@@ -270,7 +262,7 @@ class AccessLevel:
 
         _expires_at = src_dict.get("expires_at", UNSET)
         expires_at: datetime.datetime | None | Unset
-        if _expires_at is None or isinstance(_expires_at, Unset):
+        if _expires_at is None or _expires_at is UNSET:
             expires_at = _expires_at
         else:
             try:
@@ -284,7 +276,7 @@ class AccessLevel:
 
         _renewal_cancelled_at = src_dict.get("renewal_cancelled_at", UNSET)
         renewal_cancelled_at: datetime.datetime | None | Unset
-        if _renewal_cancelled_at is None or isinstance(_renewal_cancelled_at, Unset):
+        if _renewal_cancelled_at is None or _renewal_cancelled_at is UNSET:
             renewal_cancelled_at = _renewal_cancelled_at
         else:
             try:
@@ -298,7 +290,7 @@ class AccessLevel:
 
         _billing_issue_detected_at = src_dict.get("billing_issue_detected_at", UNSET)
         billing_issue_detected_at: datetime.datetime | None | Unset
-        if _billing_issue_detected_at is None or isinstance(_billing_issue_detected_at, Unset):
+        if _billing_issue_detected_at is None or _billing_issue_detected_at is UNSET:
             billing_issue_detected_at = _billing_issue_detected_at
         else:
             try:

@@ -40,11 +40,7 @@ class AccessLevelOffer:
 
         type_ = self.type_
 
-        id: None | str | Unset
-        if isinstance(self.id, Unset):
-            id = UNSET
-        else:
-            id = self.id
+        id: None | str | Unset = self.id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

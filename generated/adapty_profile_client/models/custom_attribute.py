@@ -27,8 +27,7 @@ class CustomAttribute:
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
-        value: bool | float | None | str
-        value = self.value
+        value: bool | float | None | str = self.value
 
         field_dict: dict[str, Any] = {}
 

@@ -33,8 +33,7 @@ class ErrorItem:
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        source: None | str
-        source = self.source
+        source: None | str = self.source
 
         errors = self.errors
 

@@ -61,12 +61,7 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        errors = []
-        _errors = src_dict["errors"]
-        for errors_item_data in _errors:
-            errors_item = ErrorItem.from_dict(errors_item_data)
-
-            errors.append(errors_item)
+        errors = [ErrorItem.from_dict(errors_item_data) for errors_item_data in src_dict["errors"]]
 
         error_code = src_dict["error_code"]
 

@@ -58,23 +58,11 @@ class InstallationMeta:
     def to_dict(self) -> dict[str, Any]:
         device_id = self.device_id
 
-        device: None | str | Unset
-        if isinstance(self.device, Unset):
-            device = UNSET
-        else:
-            device = self.device
+        device: None | str | Unset = self.device
 
-        locale: None | str | Unset
-        if isinstance(self.locale, Unset):
-            locale = UNSET
-        else:
-            locale = self.locale
+        locale: None | str | Unset = self.locale
 
-        os: None | str | Unset
-        if isinstance(self.os, Unset):
-            os = UNSET
-        else:
-            os = self.os
+        os: None | str | Unset = self.os
 
         platform: None | str | Unset
         if isinstance(self.platform, Unset):
@@ -84,65 +72,25 @@ class InstallationMeta:
         else:
             platform = self.platform
 
-        timezone: None | str | Unset
-        if isinstance(self.timezone, Unset):
-            timezone = UNSET
-        else:
-            timezone = self.timezone
+        timezone: None | str | Unset = self.timezone
 
-        user_agent: None | str | Unset
-        if isinstance(self.user_agent, Unset):
-            user_agent = UNSET
-        else:
-            user_agent = self.user_agent
+        user_agent: None | str | Unset = self.user_agent
 
-        app_build: None | str | Unset
-        if isinstance(self.app_build, Unset):
-            app_build = UNSET
-        else:
-            app_build = self.app_build
+        app_build: None | str | Unset = self.app_build
 
-        app_version: None | str | Unset
-        if isinstance(self.app_version, Unset):
-            app_version = UNSET
-        else:
-            app_version = self.app_version
+        app_version: None | str | Unset = self.app_version
 
-        adapty_sdk_version: None | str | Unset
-        if isinstance(self.adapty_sdk_version, Unset):
-            adapty_sdk_version = UNSET
-        else:
-            adapty_sdk_version = self.adapty_sdk_version
+        adapty_sdk_version: None | str | Unset = self.adapty_sdk_version
 
-        android_id: None | str | Unset
-        if isinstance(self.android_id, Unset):
-            android_id = UNSET
-        else:
-            android_id = self.android_id
+        android_id: None | str | Unset = self.android_id
 
-        android_app_set_id: None | str | Unset
-        if isinstance(self.android_app_set_id, Unset):
-            android_app_set_id = UNSET
-        else:
-            android_app_set_id = self.android_app_set_id
+        android_app_set_id: None | str | Unset = self.android_app_set_id
 
-        idfa: None | str | Unset
-        if isinstance(self.idfa, Unset):
-            idfa = UNSET
-        else:
-            idfa = self.idfa
+        idfa: None | str | Unset = self.idfa
 
-        idfv: None | str | Unset
-        if isinstance(self.idfv, Unset):
-            idfv = UNSET
-        else:
-            idfv = self.idfv
+        idfv: None | str | Unset = self.idfv
 
-        advertising_id: None | str | Unset
-        if isinstance(self.advertising_id, Unset):
-            advertising_id = UNSET
-        else:
-            advertising_id = self.advertising_id
+        advertising_id: None | str | Unset = self.advertising_id
 
         field_dict: dict[str, Any] = {}
 
@@ -194,7 +142,7 @@ class InstallationMeta:
 
         _platform = src_dict.get("platform", UNSET)
         platform: None | Platform | Unset
-        if _platform is None or isinstance(_platform, Unset):
+        if _platform is None or _platform is UNSET:
             platform = _platform
         else:
             try:

@@ -74,11 +74,7 @@ class NonSubscription:
 
         store_product_id = self.store_product_id
 
-        store_base_plan_id: None | str | Unset
-        if isinstance(self.store_base_plan_id, Unset):
-            store_base_plan_id = UNSET
-        else:
-            store_base_plan_id = self.store_base_plan_id
+        store_base_plan_id: None | str | Unset = self.store_base_plan_id
 
         store_transaction_id = self.store_transaction_id
 

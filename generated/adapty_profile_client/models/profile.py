@@ -64,8 +64,7 @@ class Profile:
 
         profile_id = self.profile_id
 
-        customer_user_id: None | str
-        customer_user_id = self.customer_user_id
+        customer_user_id: None | str = self.customer_user_id
 
         total_revenue_usd = self.total_revenue_usd
 
@@ -126,33 +125,23 @@ class Profile:
 
         timestamp = src_dict["timestamp"]
 
-        custom_attributes = []
-        _custom_attributes = src_dict["custom_attributes"]
-        for custom_attributes_item_data in _custom_attributes:
-            custom_attributes_item = StoredCustomAttribute.from_dict(custom_attributes_item_data)
+        custom_attributes = [
+            StoredCustomAttribute.from_dict(custom_attributes_item_data)
+            for custom_attributes_item_data in src_dict["custom_attributes"]
+        ]
 
-            custom_attributes.append(custom_attributes_item)
+        access_levels = [
+            AccessLevel.from_dict(access_levels_item_data) for access_levels_item_data in src_dict["access_levels"]
+        ]
 
-        access_levels = []
-        _access_levels = src_dict["access_levels"]
-        for access_levels_item_data in _access_levels:
-            access_levels_item = AccessLevel.from_dict(access_levels_item_data)
+        subscriptions = [
+            Subscription.from_dict(subscriptions_item_data) for subscriptions_item_data in src_dict["subscriptions"]
+        ]
 
-            access_levels.append(access_levels_item)
-
-        subscriptions = []
-        _subscriptions = src_dict["subscriptions"]
-        for subscriptions_item_data in _subscriptions:
-            subscriptions_item = Subscription.from_dict(subscriptions_item_data)
-
-            subscriptions.append(subscriptions_item)
-
-        non_subscriptions = []
-        _non_subscriptions = src_dict["non_subscriptions"]
-        for non_subscriptions_item_data in _non_subscriptions:
-            non_subscriptions_item = NonSubscription.from_dict(non_subscriptions_item_data)
-
-            non_subscriptions.append(non_subscriptions_item)
+        non_subscriptions = [
+            NonSubscription.from_dict(non_subscriptions_item_data)
+            for non_subscriptions_item_data in src_dict["non_subscriptions"]
+        ]
 
         # Positional, in the order of the fields above (attrs' __init__ order).
         profile = cls(

@@ -74,17 +74,9 @@ class ProfileCreateRequest:
     installation_meta: InstallationMeta | Unset = UNSET
 
     def to_dict(self) -> dict[str, Any]:
-        first_name: None | str | Unset
-        if isinstance(self.first_name, Unset):
-            first_name = UNSET
-        else:
-            first_name = self.first_name
+        first_name: None | str | Unset = self.first_name
 
-        last_name: None | str | Unset
-        if isinstance(self.last_name, Unset):
-            last_name = UNSET
-        else:
-            last_name = self.last_name
+        last_name: None | str | Unset = self.last_name
 
         gender: None | str | Unset
         if isinstance(self.gender, Unset):
@@ -94,17 +86,9 @@ class ProfileCreateRequest:
         else:
             gender = self.gender
 
-        email: None | str | Unset
-        if isinstance(self.email, Unset):
-            email = UNSET
-        else:
-            email = self.email
+        email: None | str | Unset = self.email
 
-        phone_number: None | str | Unset
-        if isinstance(self.phone_number, Unset):
-            phone_number = UNSET
-        else:
-            phone_number = self.phone_number
+        phone_number: None | str | Unset = self.phone_number
 
         birthday: str | Unset = UNSET
         if not isinstance(self.birthday, Unset):
@@ -112,29 +96,13 @@ class ProfileCreateRequest:
 
         ip_country = self.ip_country
 
-        ip_v4_address: None | str | Unset
-        if isinstance(self.ip_v4_address, Unset):
-            ip_v4_address = UNSET
-        else:
-            ip_v4_address = self.ip_v4_address
+        ip_v4_address: None | str | Unset = self.ip_v4_address
 
-        store_country: None | str | Unset
-        if isinstance(self.store_country, Unset):
-            store_country = UNSET
-        else:
-            store_country = self.store_country
+        store_country: None | str | Unset = self.store_country
 
-        store: None | str | Unset
-        if isinstance(self.store, Unset):
-            store = UNSET
-        else:
-            store = self.store
+        store: None | str | Unset = self.store
 
-        store_account_token: None | str | Unset
-        if isinstance(self.store_account_token, Unset):
-            store_account_token = UNSET
-        else:
-            store_account_token = self.store_account_token
+        store_account_token: None | str | Unset = self.store_account_token
 
         att_status: int | None | Unset
         if isinstance(self.att_status, Unset):
@@ -201,7 +169,7 @@ class ProfileCreateRequest:
 
         _gender = src_dict.get("gender", UNSET)
         gender: Gender | None | Unset
-        if _gender is None or isinstance(_gender, Unset):
+        if _gender is None or _gender is UNSET:
             gender = _gender
         else:
             try:
@@ -236,7 +204,7 @@ class ProfileCreateRequest:
 
         _att_status = src_dict.get("att_status", UNSET)
         att_status: AttStatus | None | Unset
-        if _att_status is None or isinstance(_att_status, Unset):
+        if _att_status is None or _att_status is UNSET:
             att_status = _att_status
         else:
             try:
@@ -253,13 +221,10 @@ class ProfileCreateRequest:
         _custom_attributes = src_dict.get("custom_attributes", UNSET)
         custom_attributes: list[CustomAttribute] | Unset = UNSET
         if _custom_attributes is not UNSET:
-            custom_attributes = []
-            for componentsschemas_custom_attributes_item_data in _custom_attributes:
-                componentsschemas_custom_attributes_item = CustomAttribute.from_dict(
-                    componentsschemas_custom_attributes_item_data
-                )
-
-                custom_attributes.append(componentsschemas_custom_attributes_item)
+            custom_attributes = [
+                CustomAttribute.from_dict(componentsschemas_custom_attributes_item_data)
+                for componentsschemas_custom_attributes_item_data in _custom_attributes
+            ]
 
         _installation_meta = src_dict.get("installation_meta", UNSET)
         installation_meta: InstallationMeta | Unset

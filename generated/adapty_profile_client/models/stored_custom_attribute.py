@@ -33,8 +33,7 @@ class StoredCustomAttribute:
     def to_dict(self) -> dict[str, Any]:
         key = self.key
 
-        value: float | str
-        value = self.value
+        value: float | str = self.value
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)

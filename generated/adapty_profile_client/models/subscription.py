@@ -96,11 +96,7 @@ class Subscription:
 
         store_product_id = self.store_product_id
 
-        store_base_plan_id: None | str | Unset
-        if isinstance(self.store_base_plan_id, Unset):
-            store_base_plan_id = UNSET
-        else:
-            store_base_plan_id = self.store_base_plan_id
+        store_base_plan_id: None | str | Unset = self.store_base_plan_id
 
         store_transaction_id = self.store_transaction_id
 
@@ -150,11 +146,7 @@ class Subscription:
 
         is_in_grace_period = self.is_in_grace_period
 
-        cancellation_reason: None | str | Unset
-        if isinstance(self.cancellation_reason, Unset):
-            cancellation_reason = UNSET
-        else:
-            cancellation_reason = self.cancellation_reason
+        cancellation_reason: None | str | Unset = self.cancellation_reason
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -205,7 +197,7 @@ class Subscription:
 
         _offer = src_dict.get("offer", UNSET)
         offer: None | SubscriptionOffer | Unset
-        if _offer is None or isinstance(_offer, Unset):
+        if _offer is None or _offer is UNSET:
             offer = _offer
         else:
             try:
@@ -235,7 +227,7 @@ class Subscription:
 
         _expires_at = src_dict.get("expires_at", UNSET)
         expires_at: datetime.datetime | None | Unset
-        if _expires_at is None or isinstance(_expires_at, Unset):
+        if _expires_at is None or _expires_at is UNSET:
             expires_at = _expires_at
         else:
             try:
@@ -249,7 +241,7 @@ class Subscription:
 
         _renewal_cancelled_at = src_dict.get("renewal_cancelled_at", UNSET)
         renewal_cancelled_at: datetime.datetime | None | Unset
-        if _renewal_cancelled_at is None or isinstance(_renewal_cancelled_at, Unset):
+        if _renewal_cancelled_at is None or _renewal_cancelled_at is UNSET:
             renewal_cancelled_at = _renewal_cancelled_at
         else:
             try:
@@ -263,7 +255,7 @@ class Subscription:
 
         _billing_issue_detected_at = src_dict.get("billing_issue_detected_at", UNSET)
         billing_issue_detected_at: datetime.datetime | None | Unset
-        if _billing_issue_detected_at is None or isinstance(_billing_issue_detected_at, Unset):
+        if _billing_issue_detected_at is None or _billing_issue_detected_at is UNSET:
             billing_issue_detected_at = _billing_issue_detected_at
         else:
             try:

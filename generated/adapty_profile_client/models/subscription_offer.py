@@ -40,11 +40,7 @@ class SubscriptionOffer:
 
         offer_type = self.offer_type
 
-        offer_id: None | str | Unset
-        if isinstance(self.offer_id, Unset):
-            offer_id = UNSET
-        else:
-            offer_id = self.offer_id
+        offer_id: None | str | Unset = self.offer_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
