@@ -27,11 +27,15 @@ def _install(session: nox.Session, *groups: str) -> None:
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format) and mypy --strict over the hand-written code."""
-    _install(session, "lint", "test")
+    """Ruff (lint and format) and mypy --strict over all the hand-written code and its tests."""
+    _install(session, "lint", "test", "generate")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "recorded_server")
+    session.run("mypy", "recorded_server", "contract_tests", "scripts")
+    # each test folder has its own conftest.py: mypy checks them one folder at a time
+    session.run("mypy", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("tests/*.py")))
+    for folder in sorted(p for p in ROOT.glob("tests/*/") if any(p.glob("*.py"))):
+        session.run("mypy", str(folder.relative_to(ROOT)))
 
 
 @nox.session
