@@ -31,6 +31,8 @@ from contract_tests.targets import (
 
 PROFILE = register_profiles()
 SOCKET_ENV = "CONTRACT_SOCKET"
+THOROUGH_TIMEOUT = 1800
+"""Seconds per test under the thorough profile (pytest-timeout's default is 300)."""
 
 
 def target_kinds() -> list[str]:
@@ -56,25 +58,15 @@ def pytest_report_header(config: pytest.Config) -> list[str]:
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "target" in metafunc.fixturenames:
-        kinds = target_kinds()
-        only = metafunc.definition.get_closest_marker("targets")
-        if only is not None:
-            kinds = [kind for kind in kinds if kind in only.args] or kinds[:0]
-        if not kinds:
-            metafunc.parametrize("target", [pytest.param(None, marks=_skip_no_target(only))])
-            return
-        metafunc.parametrize("target", kinds, indirect=True, scope="session")
+        metafunc.parametrize("target", target_kinds(), indirect=True, scope="session")
 
 
-def _skip_no_target(marker: Any) -> pytest.MarkDecorator:
-    wanted = ", ".join(marker.args) if marker is not None else "?"
-    return pytest.mark.skip(reason=f"needs a target of kind {wanted}, which this run does not hold")
-
-
-def pytest_configure(config: pytest.Config) -> None:
-    config.addinivalue_line(
-        "markers", "targets(*kinds): run only against these target kinds (in-process, socket, live)"
-    )
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The thorough (nightly) budget runs longer than pytest-timeout's default per test."""
+    if selected_profile() == "thorough":
+        for item in items:
+            if item.get_closest_marker("timeout") is None:
+                item.add_marker(pytest.mark.timeout(THOROUGH_TIMEOUT))
 
 
 @pytest.fixture(scope="session")
