@@ -9,7 +9,6 @@ the portal, passing the lifespan's state into every request scope as ASGI 3 says
 from __future__ import annotations
 
 import contextlib
-import random
 import traceback
 from collections.abc import Iterator
 from typing import Any
@@ -147,37 +146,3 @@ def asgi_client(app: Any, base_url: str = "http://testserver") -> Iterator[httpx
         httpx.Client(transport=transport, base_url=base_url, timeout=30) as client,
     ):
         yield client
-
-
-class OwnGlobalRandom:
-    """ASGI middleware: the app gets its own state of the global ``random`` module, as it would
-    in a process of its own.
-
-    Hypothesis seeds the global ``random`` module the same way before every example, so an
-    in-process app that draws ids from it (``random.getrandbits``) would hand out the same ids
-    in every example (two creates with different users colliding on one profile id, the same
-    Request-Id twice). While requests are in flight, the app's own state is swapped in; the
-    caller's state is put back when the last one ends.
-    """
-
-    def __init__(self, app: Any) -> None:
-        self.app = app
-        self._state = random.Random().getstate()  # seeded from os.urandom
-        self._outer: Any = None
-        self._in_flight = 0
-
-    async def __call__(self, scope: Any, receive: Any, send: Any) -> None:
-        if scope.get("type") != "http":
-            await self.app(scope, receive, send)
-            return
-        if self._in_flight == 0:
-            self._outer = random.getstate()
-            random.setstate(self._state)
-        self._in_flight += 1
-        try:
-            await self.app(scope, receive, send)
-        finally:
-            self._in_flight -= 1
-            if self._in_flight == 0:
-                self._state = random.getstate()
-                random.setstate(self._outer)

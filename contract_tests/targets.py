@@ -171,12 +171,11 @@ def live_settings() -> tuple[str, str] | None:
 
 def embedded_app(**settings: Any) -> Any:
     """A fresh embedded recorded server (in-memory store), with the active mutant installed."""
-    from contract_tests.asgi import OwnGlobalRandom
     from contract_tests.mutations import install_active_mutant
     from recorded_server import create_app
     from recorded_server.settings import Settings
 
-    return OwnGlobalRandom(install_active_mutant(create_app(Settings(db=":memory:", **settings))))
+    return install_active_mutant(create_app(Settings(db=":memory:", **settings)))
 
 
 @contextlib.contextmanager
