@@ -13,9 +13,13 @@ import atexit
 import logging
 import sys
 import threading
+import time
 from typing import TextIO
 
 LOG_FORMAT = "%(asctime)s %(levelname)s %(name)s: %(message)s"
+_TIME_FORMAT = "%Y-%m-%d %H:%M:%S"
+_MSEC_FORMAT = "%s,%03d"
+"""``logging.Formatter``'s defaults, which :meth:`BatchingStreamHandler.append_info` follows."""
 MAX_BUFFERED_LINES = 100_000
 """Past this (nobody reads the stream), lines are dropped and counted, not buffered."""
 
@@ -25,7 +29,12 @@ class BatchingStreamHandler(logging.Handler):
         super().__init__()
         self.stream = stream if stream is not None else sys.stderr
         self.interval = interval
+        self.standard_formatter: logging.Formatter | None = None
+        """The ``LOG_FORMAT`` formatter :func:`configure_logging` installed (see
+        :func:`direct_handler`)."""
         self._lines: list[str] = []
+        self._second: tuple[int, str] = (-1, "")
+        """The last whole second :meth:`append_info` formatted, and its text."""
         self._dropped = 0
         self._wake = threading.Event()
         self._write_lock = threading.Lock()
@@ -45,6 +54,27 @@ class BatchingStreamHandler(logging.Handler):
         self._lines.append(line)  # list.append is atomic under the GIL
         if record.levelno >= logging.ERROR:
             self._wake.set()
+
+    def append_info(self, logger_name: str, message: str) -> None:
+        """Buffer an INFO line of ``logger_name``, formatted as the standard formatter would
+        (``LOG_FORMAT``: local time with milliseconds, level, logger name, message), without a
+        ``LogRecord``: the access log's per-request path. Only for a handler that
+        :func:`direct_handler` returned."""
+        now = time.time()  # as LogRecord takes it
+        second = int(now)
+        cached = self._second
+        if cached[0] != second:  # the text logging.Formatter.formatTime makes for it
+            cached = self._second = (second, time.strftime(_TIME_FORMAT, time.localtime(now)))
+        millis = int((now - second) * 1000)  # LogRecord.msecs, to the digit
+        line = f"{cached[1]},{millis:03d} INFO {logger_name}: {message}"
+        self.acquire()  # as logging.Handler.handle does around emit (flush swaps the list)
+        try:
+            if len(self._lines) >= MAX_BUFFERED_LINES:
+                self._dropped += 1
+            else:
+                self._lines.append(line)
+        finally:
+            self.release()
 
     def _run(self) -> None:
         while not self._stopped:
@@ -81,11 +111,45 @@ class BatchingStreamHandler(logging.Handler):
         super().close()
 
 
+def direct_handler(logger: logging.Logger) -> BatchingStreamHandler | None:
+    """The handler an INFO record of ``logger`` would reach, when it is the only one and nothing
+    between could change or add to the line (so :meth:`BatchingStreamHandler.append_info` writes
+    exactly what ``logger.info`` would); ``None`` when logging must decide (anything else
+    configured: filters, other handlers, another formatter or record factory, a level...)."""
+    if type(logger) is not logging.Logger or logger.filters:
+        return None
+    if not logger.isEnabledFor(logging.INFO):
+        return None
+    found: BatchingStreamHandler | None = None
+    current: logging.Logger | None = logger
+    while current is not None:
+        for handler in current.handlers:
+            if found is not None or type(handler) is not BatchingStreamHandler:
+                return None
+            found = handler
+        current = current.parent if current.propagate else None
+    if (
+        found is None
+        or found.level > logging.INFO
+        or found.filters
+        or found.formatter is None
+        or found.formatter is not found.standard_formatter
+        or found.formatter.converter is not time.localtime
+        or found.formatter.default_time_format != _TIME_FORMAT
+        or found.formatter.default_msec_format != _MSEC_FORMAT
+        or logging.getLogRecordFactory() is not logging.LogRecord
+        or logging.getLevelName(logging.INFO) != "INFO"
+    ):
+        return None
+    return found
+
+
 def configure_logging(level: str, stream: TextIO | None = None) -> BatchingStreamHandler:
     """Route every logger to one batching stderr handler at ``level``; uvicorn's access log off
     (the server writes its own line per request)."""
     handler = BatchingStreamHandler(stream)
-    handler.setFormatter(logging.Formatter(LOG_FORMAT))
+    handler.standard_formatter = logging.Formatter(LOG_FORMAT)
+    handler.setFormatter(handler.standard_formatter)
     root = logging.getLogger()
     for old in list(root.handlers):
         root.removeHandler(old)

@@ -16,7 +16,7 @@ from recorded_server.headers import Identity, identity
 from recorded_server.ids import new_uuid4
 from recorded_server.profiles import new_profile, updated_profile
 from recorded_server.records import ProfileRecord, response_data
-from recorded_server.runtime import runtime_of
+from recorded_server.runtime import Runtime, runtime_of
 from recorded_server.storage import Lookup
 from recorded_server.validation import validate_profile_body
 
@@ -31,8 +31,8 @@ def _lookup(who: Identity) -> Lookup:
     return Lookup("customer_user_id", who.customer_user_id)
 
 
-def _answer(request: Request, record: ProfileRecord) -> Response:
-    return json_response({"data": response_data(record, runtime_of(request).settings.app_id)})
+def _answer(runtime: Runtime, record: ProfileRecord) -> Response:
+    return json_response({"data": response_data(record, runtime.settings.app_id)})
 
 
 async def create_profile(request: Request) -> Response:
@@ -43,15 +43,16 @@ async def create_profile(request: Request) -> Response:
     profile_id = who.profile_id if who.profile_id is not None else str(new_uuid4())
     record = new_profile(changes, profile_id, who.customer_user_id)
     await runtime.storage.insert(record)
-    return _answer(request, record)
+    return _answer(runtime, record)
 
 
 async def read_profile(request: Request) -> Response:
+    runtime = runtime_of(request)
     who = identity(request.scope["headers"])
-    record = await runtime_of(request).storage.get(_lookup(who))
+    record = await runtime.storage.get(_lookup(who))
     if record is None:
         raise errors.not_found()
-    return _answer(request, record)
+    return _answer(runtime, record)
 
 
 async def update_profile(request: Request) -> Response:
@@ -62,7 +63,7 @@ async def update_profile(request: Request) -> Response:
     record = await runtime.storage.update(
         _lookup(who), lambda stored: updated_profile(stored, changes)
     )
-    return _answer(request, record)
+    return _answer(runtime, record)
 
 
 async def delete_profile(request: Request) -> Response:

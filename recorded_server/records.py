@@ -15,6 +15,10 @@ from typing import Any
 AttributeValue = str | float
 JSONObject = dict[str, Any]
 
+_SEGMENT_HASH_KEY = "segment_hash_v1"
+"""Where a document keeps its segment hash; a new name if the hash's material ever changes (a
+document's stored hash is then ignored and computed afresh)."""
+
 
 @dataclass(slots=True)
 class ProfileRecord:
@@ -32,9 +36,14 @@ class ProfileRecord:
     access_levels: list[Any] = field(default_factory=list)
     subscriptions: list[Any] = field(default_factory=list)
     non_subscriptions: list[Any] = field(default_factory=list)
+    _segment_hash: str | None = field(default=None, init=False, repr=False, compare=False)
+    """:meth:`segment_hash` as of the last :meth:`document` or :meth:`from_document` (a record
+    is not changed after it is written or read; ``dataclasses.replace`` does not copy it)."""
 
     def document(self) -> str:
-        """Everything but the two identity columns, as the JSON stored in SQLite."""
+        """Everything but the two identity columns, as the JSON stored in SQLite, with the
+        segment hash computed now (reads take it from there instead of hashing again)."""
+        self._segment_hash = self._compute_segment_hash()
         return dumps(
             {
                 "fields": self.fields,
@@ -44,6 +53,7 @@ class ProfileRecord:
                 "access_levels": self.access_levels,
                 "subscriptions": self.subscriptions,
                 "non_subscriptions": self.non_subscriptions,
+                _SEGMENT_HASH_KEY: self._segment_hash,
             }
         )
 
@@ -52,7 +62,7 @@ class ProfileRecord:
         cls, profile_id: str, customer_user_id: str | None, document: str
     ) -> ProfileRecord:
         data = json.loads(document)
-        return cls(
+        record = cls(
             profile_id=profile_id,
             customer_user_id=customer_user_id,
             fields=data["fields"],
@@ -63,9 +73,18 @@ class ProfileRecord:
             subscriptions=data["subscriptions"],
             non_subscriptions=data["non_subscriptions"],
         )
+        # Absent from documents written before it was stored: computed when first asked for.
+        stored_hash = data.get(_SEGMENT_HASH_KEY)
+        record._segment_hash = stored_hash if isinstance(stored_hash, str) else None
+        return record
 
     def segment_hash(self) -> str:
         """A stable digest of what segments could look at: fields and custom attributes."""
+        if self._segment_hash is None:
+            self._segment_hash = self._compute_segment_hash()
+        return self._segment_hash
+
+    def _compute_segment_hash(self) -> str:
         material = dumps([self.fields, list(self.custom_attributes.items())], sort_keys=True)
         return hashlib.blake2b(material.encode(), digest_size=8).hexdigest()
 
@@ -108,6 +127,12 @@ def stored_profile(record: ProfileRecord, app_id: str) -> JSONObject:
 def dumps(value: object, *, sort_keys: bool = False) -> str:
     """JSON text for storage and responses: ASCII-only (so lone surrogates a client escaped
     survive), no NaN/Infinity, compact."""
-    return json.dumps(
-        value, ensure_ascii=True, allow_nan=False, separators=(",", ":"), sort_keys=sort_keys
-    )
+    return (_SORTED_ENCODER if sort_keys else _ENCODER).encode(value)
+
+
+# What json.dumps(value, ensure_ascii=True, allow_nan=False, separators=(",", ":"), sort_keys=...)
+# builds on every call, built once (an encoder keeps no state between calls).
+_ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",", ":"))
+_SORTED_ENCODER = json.JSONEncoder(
+    ensure_ascii=True, allow_nan=False, separators=(",", ":"), sort_keys=True
+)

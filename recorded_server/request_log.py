@@ -12,6 +12,7 @@ from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recorded_server import errors
 from recorded_server.ids import new_request_id
+from recorded_server.log_output import direct_handler
 
 access_log = logging.getLogger("recorded_server.access")
 error_log = logging.getLogger("recorded_server.errors")
@@ -74,11 +75,15 @@ class RequestLogMiddleware:
         finally:
             if access_log.isEnabledFor(logging.INFO):
                 elapsed = (time.perf_counter() - started) * 1000
-                access_log.info(
-                    "%s %s %s %d %.1fms",
-                    request_id,
-                    _printable(scope["method"], self.api_key),
-                    _printable(scope["path"], self.api_key),
-                    status,
-                    elapsed,
-                )
+                method = _printable(scope["method"], self.api_key)
+                path = _printable(scope["path"], self.api_key)
+                handler = direct_handler(access_log)
+                if handler is not None:
+                    # The line logging would write, without a LogRecord, caller lookup and
+                    # Formatter (~12 µs of a GET's ~140 µs of CPU); the same "%d %.1f" text.
+                    handler.append_info(
+                        access_log.name,
+                        f"{request_id} {method} {path} {status:d} {elapsed:.1f}ms",
+                    )
+                else:
+                    access_log.info("%s %s %s %d %.1fms", request_id, method, path, status, elapsed)

@@ -6,9 +6,10 @@ clients do) gets it opened on the first request instead.
 
 from __future__ import annotations
 
+import gc
 import logging
 import threading
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 
 from starlette.applications import Starlette
@@ -20,6 +21,16 @@ from recorded_server.settings import Settings
 from recorded_server.storage import Storage
 
 log = logging.getLogger("recorded_server")
+
+GC_FIRST_THRESHOLD = 2_000
+"""The garbage collector's first threshold while an app is served (CPython's default is 700).
+
+Each request allocates a few dozen containers and dozens of requests are in flight at once, so
+with the default, young collections run every ~15 requests and promote live request objects,
+and every second or so a full collection stops the loop for ~10 ms: about 12 µs of CPU per POST
+and much of its p99 in the server benchmark; at 2,000 that is roughly halved. Higher values
+save more but let cyclic garbage (an error's traceback holding a 64 KiB body) pile up: at
+10,000 the resilience test's RSS grew by MBs where the default grows by ~0.2 MB."""
 
 
 class Runtime:
@@ -78,12 +89,31 @@ class Runtime:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         with self._lock:
             self.start()
+        restore_gc = _collect_less_often()
         try:
             yield
         finally:
+            restore_gc()
             self.stop()
 
 
 def runtime_of(request: Request) -> Runtime:
     runtime: Runtime = request.app.state.runtime
     return runtime
+
+
+def _collect_less_often() -> Callable[[], None]:
+    """Raise the GC's first threshold to ``GC_FIRST_THRESHOLD`` unless the process already set
+    it as high or disabled collection (0); returns what puts the previous one back (unless
+    something changed it meanwhile)."""
+    before = gc.get_threshold()
+    if not 0 < before[0] < GC_FIRST_THRESHOLD:
+        return lambda: None
+    raised = (GC_FIRST_THRESHOLD, *before[1:])
+    gc.set_threshold(*raised)
+
+    def restore() -> None:
+        if gc.get_threshold() == raised:
+            gc.set_threshold(*before)
+
+    return restore

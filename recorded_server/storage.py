@@ -259,12 +259,24 @@ class Storage:
             failure = StorageFailure("the commit did not complete")
             self._finish(loop, [(job, None, failure) for job, _, _ in outcomes])
         else:
-            self._finish(loop, done.result())
+            self._finish(loop, done.result(), next_at_once=True)
 
-    def _finish(self, loop: asyncio.AbstractEventLoop, outcomes: list[_Outcome]) -> None:
+    def _finish(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        outcomes: list[_Outcome],
+        *,
+        next_at_once: bool = False,
+    ) -> None:
+        """Resolve a batch's futures, then start the next batch: at once after a commit (its
+        COMMIT then waits for the disk while the loop answers this batch's requests, whose
+        resumptions ``_resolve`` has only scheduled), else on the next loop iteration."""
         _resolve(outcomes)
         if self._pending and not self._closed:
-            loop.call_soon(self._run_batch, loop)
+            if next_at_once:
+                self._run_batch(loop)
+            else:
+                loop.call_soon(self._run_batch, loop)
         else:
             self._busy = False
 

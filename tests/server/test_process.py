@@ -357,9 +357,10 @@ def test_one_log_line_per_request_with_its_request_id() -> None:
         request_id = response.headers["request-id"]
         lines = [line for line in log.splitlines() if request_id in line]
         assert len(lines) == 1, log
-        assert re.search(
+        assert re.fullmatch(
+            r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3} "
             rf"INFO recorded_server\.access: {request_id} {method} {re.escape(path)} "
-            rf"{response.status_code} \d+\.\dms$",
+            rf"{response.status_code} \d+\.\dms",
             lines[0],
         ), lines[0]
     assert "uvicorn.access" not in log

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import dataclasses
+import json
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -255,3 +257,67 @@ async def test_a_storage_failure_is_a_503_in_the_envelope() -> None:
             "status_code": 503,
         }
         assert (await api.client.post(PATH, headers=who("disk"), json={})).status_code == 200
+
+
+# --- the segment hash, kept with the stored row -------------------------------------------------
+
+
+def _hash_of(profile: ProfileRecord) -> str:
+    """The segment hash computed from scratch (on a copy that has none cached)."""
+    return ProfileRecord.from_document(
+        profile.profile_id, profile.customer_user_id, _without_hash(profile.document())
+    ).segment_hash()
+
+
+def _without_hash(document: str) -> str:
+    data = json.loads(document)
+    del data["segment_hash_v1"]
+    return json.dumps(data)
+
+
+def _attributed(profile_id: str, customer: str, first_name: str) -> ProfileRecord:
+    profile = record(profile_id, customer)
+    profile.fields.update({"first_name": first_name, "birthday": "2000-12-31"})
+    profile.custom_attributes.update({"b": "x", "a": 1.0})
+    return profile
+
+
+async def test_the_segment_hash_is_stored_with_the_profile_and_read_back(
+    storage: Storage,
+) -> None:
+    profile = _attributed(pid(1), "c1", "Jane")
+    await storage.insert(profile)
+    got = await storage.get(Lookup("profile_id", pid(1)))
+    assert got is not None
+    assert got.segment_hash() == profile.segment_hash() == _hash_of(profile)
+    assert json.loads(got.document())["segment_hash_v1"] == got.segment_hash()
+
+    def rename(stored: ProfileRecord) -> ProfileRecord:
+        return dataclasses.replace(stored, fields={**stored.fields, "first_name": "Janet"})
+
+    renamed = await storage.update(Lookup("profile_id", pid(1)), rename)
+    again = await storage.get(Lookup("profile_id", pid(1)))
+    assert again is not None
+    assert renamed.segment_hash() == again.segment_hash() == _hash_of(again)
+    assert again.segment_hash() != got.segment_hash()
+    assert again.segment_hash() == _hash_of(_attributed(pid(9), "c9", "Janet"))
+
+
+def test_a_document_without_a_stored_hash_gets_the_same_hash() -> None:
+    profile = _attributed(pid(1), "c1", "Jane")
+    document = profile.document()
+    old = ProfileRecord.from_document(pid(1), "c1", _without_hash(document))
+    assert old.segment_hash() == ProfileRecord.from_document(pid(1), "c1", document).segment_hash()
+    broken = json.loads(document)
+    broken["segment_hash_v1"] = 12
+    read = ProfileRecord.from_document(pid(1), "c1", json.dumps(broken))
+    assert read.segment_hash() == profile.segment_hash()
+
+
+def test_a_changed_copy_does_not_inherit_the_cached_hash() -> None:
+    profile = _attributed(pid(1), "c1", "Jane")
+    first = profile.segment_hash()
+    copy = dataclasses.replace(profile, custom_attributes={"b": "y"})
+    assert copy.segment_hash() != first
+    assert copy.segment_hash() == _hash_of(copy)
+    assert profile == ProfileRecord.from_document(pid(1), "c1", profile.document())
