@@ -85,13 +85,23 @@ def _operation(spec: Mapping[str, Any], method: str) -> Mapping[str, Any]:
         raise ValueError(f"the spec documents no {method.upper()} on {PROFILE_PATH}") from None
 
 
-def request_schema(spec: Mapping[str, Any], method: str) -> dict[str, Any]:
-    """The JSON Schema of the request body of ``method`` (POST or PATCH)."""
+def _request_media(spec: Mapping[str, Any], method: str) -> Mapping[str, Any]:
     operation = _operation(spec, method)
     if "requestBody" not in operation:
         raise ValueError(f"{method.upper()} takes no request body")
     body = _resolve(spec, operation["requestBody"])
-    return dict(body["content"][_JSON]["schema"])
+    return cast(Mapping[str, Any], body["content"][_JSON])
+
+
+def request_schema(spec: Mapping[str, Any], method: str) -> dict[str, Any]:
+    """The JSON Schema of the request body of ``method`` (POST or PATCH)."""
+    return dict(_request_media(spec, method)["schema"])
+
+
+def request_example(spec: Mapping[str, Any], method: str, name: str) -> Any:
+    """The request body example ``name`` of ``method``: ``request_example(spec, "POST", "seed")``
+    is the seed's example request, verbatim."""
+    return _resolve(spec, _request_media(spec, method)["examples"][name])["value"]
 
 
 def response_schema(spec: Mapping[str, Any], method: str, status: int) -> dict[str, Any] | None:

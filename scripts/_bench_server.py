@@ -29,42 +29,15 @@ import httpx
 from _bench_load import LoadResult, Scenario, run_load
 from _bench_report import Row, fmt_ms, fmt_rate, progress, verdict
 
+from recorded_server.spec import load_spec, request_example
+
 PROFILE_PATH = "/api/v2/server-side-api/profile/"
 SCRIPTS = Path(__file__).resolve().parent
 BENCH_API_KEY = "bench-api-key-0123456789"
 READ_TARGET = "bench-read-target"
 
-# The seed's example request (Adapty's "Create profile with server-side API" page).
-CREATE_BODY: dict[str, Any] = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "gender": "f",
-    "email": "jane.doe@example.com",
-    "phone_number": "+1234567890",
-    "birthday": "2000-12-31",
-    "ip_country": "FR",
-    "store_country": "US",
-    "store": "app_store",
-    "analytics_disabled": True,
-    "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}],
-    "installation_meta": {
-        "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        "device": "string",
-        "locale": "en",
-        "os": "string",
-        "platform": "iOS",
-        "timezone": "Europe/Rome",
-        "user_agent": (
-            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_1 like Mac OS X) AppleWebKit/605.1.15 "
-            "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
-        ),
-        "idfa": "EA7583CD-A667-48BC-B806-42ECB2B48333",
-        "idfv": "E9D48DA5-3930-4B41-8521-D953AECD2F33",
-        "advertising_id": "",
-        "android_id": "",
-        "android_app_set_id": "",
-    },
-}
+# The seed's example request (Adapty's "Create profile" page), as the spec carries it.
+CREATE_BODY: dict[str, Any] = request_example(load_spec(), "POST", "seed")
 PATCH_BODY: dict[str, Any] = {
     "first_name": "Janet",
     "custom_attributes": [

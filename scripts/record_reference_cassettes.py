@@ -28,6 +28,8 @@ from typing import Any
 
 import httpx
 
+from recorded_server.spec import load_spec, request_example
+
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "contract_tests" / "cassettes" / "reference"
 PROFILE_PATH = "/api/v2/server-side-api/profile/"
@@ -35,37 +37,8 @@ SCENARIO_HEADER = "x-recorded-server-scenario"
 SEED_PROFILE_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 ANONYMOUS_PROFILE_ID = "0b6a8f2e-61c4-4f5b-9a3e-2d7c1e8f4a90"
 
-# The example request of Adapty's "Create profile with server-side API" page.
-SEED_CREATE_BODY: dict[str, Any] = {
-    "first_name": "Jane",
-    "last_name": "Doe",
-    "gender": "f",
-    "email": "jane.doe@example.com",
-    "phone_number": "+1234567890",
-    "birthday": "2000-12-31",
-    "ip_country": "FR",
-    "store_country": "US",
-    "store": "app_store",
-    "analytics_disabled": True,
-    "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}],
-    "installation_meta": {
-        "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-        "device": "string",
-        "locale": "en",
-        "os": "string",
-        "platform": "iOS",
-        "timezone": "Europe/Rome",
-        "user_agent": (
-            "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_1 like Mac OS X) AppleWebKit/605.1.15 "
-            "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
-        ),
-        "idfa": "EA7583CD-A667-48BC-B806-42ECB2B48333",
-        "idfv": "E9D48DA5-3930-4B41-8521-D953AECD2F33",
-        "advertising_id": "",
-        "android_id": "",
-        "android_app_set_id": "",
-    },
-}
+# The seed's example request (Adapty's "Create profile" page), as the spec carries it.
+SEED_CREATE_BODY: dict[str, Any] = request_example(load_spec(), "POST", "seed")
 
 
 @dataclass
