@@ -10,7 +10,7 @@ from __future__ import annotations
 from starlette.requests import Request
 from starlette.responses import Response
 
-from recorded_server import errors
+from recorded_server import errors, profiles
 from recorded_server.endpoints import Methods, json_body, json_response
 from recorded_server.headers import Identity, identity
 from recorded_server.ids import new_uuid4
@@ -40,6 +40,14 @@ async def create_profile(request: Request) -> Response:
     who = identity(request.scope["headers"])
     body = await json_body(request, runtime.settings.max_body)
     changes = validate_profile_body(body, "create")
+    if who.profile_id is not None and who.customer_user_id is not None:
+        # Both headers: attach the customer_user_id to that (anonymous) profile.
+        customer_user_id = who.customer_user_id
+        record = await runtime.storage.attach(
+            who.profile_id,
+            lambda stored: profiles.attached_profile(stored, changes, customer_user_id),
+        )
+        return _answer(runtime, record)
     profile_id = who.profile_id if who.profile_id is not None else str(new_uuid4())
     record = new_profile(changes, profile_id, who.customer_user_id)
     await runtime.storage.insert(record)

@@ -1,4 +1,4 @@
-"""The profile rules that need the stored state: create, update, and the attribute cap.
+"""The profile rules that need the stored state: create, attach, update, and the attribute cap.
 
 Pure functions on :class:`~recorded_server.records.ProfileRecord`; the storage layer runs
 :func:`apply_update` inside its single writer, so a read-modify-write never loses an update.
@@ -10,6 +10,7 @@ import dataclasses
 from collections.abc import Iterable
 
 from recorded_server import errors, limits
+from recorded_server.headers import PROFILE_ID
 from recorded_server.records import AttributeValue, JSONObject, ProfileRecord
 from recorded_server.validation import AttributeChange, ProfileChanges
 
@@ -54,6 +55,25 @@ def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRe
     if problems:
         raise errors.bad_request(problems)
     return result
+
+
+def attached_profile(
+    record: ProfileRecord, changes: ProfileChanges, customer_user_id: str
+) -> ProfileRecord:
+    """The anonymous profile after a POST that names it and a new ``customer_user_id``.
+
+    Adapty's create page: both headers attach the ``customer_user_id`` to the existing profile.
+    The body was validated as a create body (its ``idfa`` rule reads this request's
+    ``analytics_disabled``) and is applied as PATCH applies it. Raises 409 when the profile
+    already has a ``customer_user_id`` (the same one or another), and 400 as
+    :func:`updated_profile` does. Whether ``customer_user_id`` belongs to another profile is the
+    storage's to decide (its UNIQUE constraint).
+    """
+    if record.customer_user_id is not None:
+        raise errors.already_exists(PROFILE_ID)
+    return dataclasses.replace(
+        updated_profile(record, changes), customer_user_id=customer_user_id
+    )
 
 
 def _merged(

@@ -346,6 +346,18 @@ class Storage:
         """
         return await self.write(lambda conn: _update(conn, lookup, change))
 
+    async def attach(
+        self, profile_id: str, change: Callable[[ProfileRecord], ProfileRecord]
+    ) -> ProfileRecord:
+        """Change the profile ``profile_id`` and store it with the ``customer_user_id`` that
+        ``change`` gives it, atomically: 404 when the profile does not exist, 409 when that
+        ``customer_user_id`` belongs to another profile (``change`` raises for the rest).
+
+        Jobs run one at a time, so of two concurrent attaches the second sees the first's
+        ``customer_user_id`` stored.
+        """
+        return await self.write(lambda conn: _attach(conn, profile_id, change))
+
     async def delete(self, lookup: Lookup) -> bool:
         """Delete one profile; False when it did not exist."""
         return await self.write(lambda conn: _delete(conn, lookup))
@@ -423,6 +435,24 @@ def _update(
         "UPDATE profiles SET document = ?, updated_ms = ? WHERE profile_id = ?",
         (result.document(), _now_ms(), record.profile_id),
     )
+    return result
+
+
+def _attach(
+    conn: sqlite3.Connection, profile_id: str, change: Callable[[ProfileRecord], ProfileRecord]
+) -> ProfileRecord:
+    record = _select(conn, Lookup("profile_id", profile_id))
+    if record is None:
+        raise errors.not_found()
+    result = change(record)
+    try:
+        conn.execute(
+            "UPDATE profiles SET customer_user_id = ?, document = ?, updated_ms = ? "
+            "WHERE profile_id = ?",
+            (result.customer_user_id, result.document(), _now_ms(), record.profile_id),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise errors.already_exists(_conflict_source(exc)) from None
     return result
 
 

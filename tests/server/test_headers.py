@@ -253,7 +253,8 @@ async def test_content_type_is_checked_before_size(api: Target) -> None:
 
 
 async def test_when_both_ids_are_sent_the_profile_id_decides(api: Target) -> None:
-    await api.create(who("owner-a", PROFILE_ID))
+    await api.create(who(profile_id=PROFILE_ID))
+    await api.create(who("owner-a", PROFILE_ID))  # attaches owner-a
     await api.create(who("owner-b"))
     # GET with the id of A and the customer id of B: A.
     response = await api.client.get(PATH, headers=who("owner-b", PROFILE_ID))

@@ -78,7 +78,8 @@ def without_volatile(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def test_stored_profile_keeps_null_and_absent_apart(api: Target) -> None:
-    created = await api.create(
+    await api.create(who(profile_id=PROFILE_ID))
+    created = await api.create(  # attaches "insp", the body applied as PATCH applies it
         who("insp", PROFILE_ID),
         {
             "first_name": "Jane",
