@@ -72,10 +72,13 @@ def _error(response: Response[Any]) -> ProfileApiError:
     request_id = response.headers.get("Request-Id")
     parsed = response.parsed
     if isinstance(parsed, ErrorResponse):
+        # An item is an ErrorItem, or a plain message (other endpoints of Adapty's reference).
         messages = tuple(
-            f"{item.source}: {message}" if item.source else message
+            message
+            if isinstance(item, str)
+            else (f"{item.source}: {message}" if item.source else message)
             for item in parsed.errors
-            for message in item.errors
+            for message in ([item] if isinstance(item, str) else item.errors)
         )
         return ProfileApiError(int(response.status_code), parsed.error_code, messages, request_id)
     return ProfileApiError(int(response.status_code), "unexpected_response", (), request_id)

@@ -1,5 +1,6 @@
 """Contains some shared types for properties"""
 
+import datetime
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
 from typing import IO, BinaryIO, Generic, Literal, TypeVar
@@ -51,4 +52,26 @@ class Response(Generic[T]):
     parsed: T | None
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset"]
+def parse_datetime(text: str) -> datetime.datetime:
+    """A date-time of a response as an aware ``datetime`` equal to it.
+
+    Reads any RFC 3339 date-time (any offset, ``Z`` or ``z``, ``T`` or ``t``, any number of
+    fractional digits) and Adapty's ``+0000`` form. ``datetime`` keeps microseconds: digits
+    past the sixth are dropped. A leap second (``23:59:60``) reads as the instant after
+    ``23:59:59``, as POSIX time counts it. Raises ``ValueError`` on text that is no date-time.
+    """
+    try:
+        # Every form but two: lowercase "t" or "z", and a leap second (":60").
+        return datetime.datetime.fromisoformat(text)
+    except ValueError:
+        normalized = text.upper()
+        leap = normalized[16:19] == ":60"
+        if leap:
+            normalized = normalized[:17] + "59" + normalized[19:]
+        parsed = datetime.datetime.fromisoformat(normalized)
+        if leap:
+            parsed = parsed.replace(microsecond=0) + datetime.timedelta(seconds=1)
+        return parsed
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_datetime"]

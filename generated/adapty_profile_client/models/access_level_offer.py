@@ -16,23 +16,37 @@ _KNOWN_KEYS = frozenset(
         "category",
         "type",
         "id",
+        "offer_category",
+        "offer_type",
+        "offer_id",
     }
 )
 
 
 @_attrs_define
 class AccessLevelOffer:
-    """An offer, as an access level names it (`category`, `type`, `id`).
+    """An offer, as an access level names it. It comes in two shapes: `category`,
+    `type`, `id` (Adapty's reference, and the seed's access levels) or
+    `offer_category`, `offer_type`, `offer_id` (the seed's subscriptions, and
+    Adapty's objects page). Both are read into typed fields (in the client,
+    `type` is `type_`); whichever the server sent is set, the other `UNSET`.
 
-    Attributes:
-        category (str | Unset): The offer's category, such as `introductory` or `promotional`.
-        type_ (str | Unset): The offer's type, such as `free_trial`, `pay_as_you_go` or `pay_up_front`.
-        id (None | str | Unset): The offer's id in the store, or `null` for an offer without one.
+        Attributes:
+            category (str | Unset): The offer's category, such as `introductory` or `promotional` (the reference's name).
+            type_ (str | Unset): The offer's type, such as `free_trial`, `pay_as_you_go` or `pay_up_front` (the reference's
+                name).
+            id (None | str | Unset): The offer's id in the store, or `null` for an offer without one (the reference's name).
+            offer_category (str | Unset): The offer's category, as the seed's subscriptions name it.
+            offer_type (str | Unset): The offer's type, as the seed's subscriptions name it.
+            offer_id (None | str | Unset): The offer's id in the store, or `null`, as the seed's subscriptions name it.
     """
 
     category: str | Unset = UNSET
     type_: str | Unset = UNSET
     id: None | str | Unset = UNSET
+    offer_category: str | Unset = UNSET
+    offer_type: str | Unset = UNSET
+    offer_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -41,6 +55,12 @@ class AccessLevelOffer:
         type_ = self.type_
 
         id: None | str | Unset = self.id
+
+        offer_category = self.offer_category
+
+        offer_type = self.offer_type
+
+        offer_id: None | str | Unset = self.offer_id
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
@@ -51,6 +71,12 @@ class AccessLevelOffer:
             field_dict["type"] = type_
         if id is not UNSET:
             field_dict["id"] = id
+        if offer_category is not UNSET:
+            field_dict["offer_category"] = offer_category
+        if offer_type is not UNSET:
+            field_dict["offer_type"] = offer_type
+        if offer_id is not UNSET:
+            field_dict["offer_id"] = offer_id
 
         return field_dict
 
@@ -62,14 +88,24 @@ class AccessLevelOffer:
 
         id: None | str | Unset = src_dict.get("id", UNSET)
 
+        offer_category = src_dict.get("offer_category", UNSET)
+
+        offer_type = src_dict.get("offer_type", UNSET)
+
+        offer_id: None | str | Unset = src_dict.get("offer_id", UNSET)
+
         # Positional, in the order of the fields above (attrs' __init__ order).
         access_level_offer = cls(
             category,
             type_,
             id,
+            offer_category,
+            offer_type,
+            offer_id,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
         if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 

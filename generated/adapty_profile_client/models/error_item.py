@@ -52,7 +52,7 @@ class ErrorItem:
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
         source: None | str = src_dict["source"]
 
-        errors = cast(list[str], src_dict["errors"])
+        errors = cast(list[str], src_dict.get("errors") or [])
 
         # Positional, in the order of the fields above (attrs' __init__ order).
         error_item = cls(
@@ -60,8 +60,9 @@ class ErrorItem:
             errors,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
-        if len(src_dict) > 2 and not _KNOWN_KEYS.issuperset(src_dict):
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
+        if len(src_dict) > 1 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 
             error_item.additional_properties = d

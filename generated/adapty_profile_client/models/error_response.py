@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
@@ -25,14 +25,18 @@ class ErrorResponse:
     """The envelope of every error, with `status_code` equal to the HTTP status.
 
     Attributes:
-        errors (list[ErrorItem]): What went wrong, one item per offending field or header.
+        errors (list[ErrorItem | str]): What went wrong, one item per offending field or header: an `ErrorItem`,
+            or a plain message (other endpoints of Adapty's reference answer
+            `"errors": ["Invalid API key"]`). Read tolerantly: a client gets
+            `ErrorItem | str` items, and reads a `null` list as `[]`.
         error_code (str): A short error name: `bad_request`, `parse_error`, `not_authenticated`,
             `not_found`, `method_not_allowed`, `profile_already_exists`,
-            `request_too_large` or `unsupported_media_type`.
+            `request_too_large` or `unsupported_media_type`; Adapty's current
+            reference also answers `profile_does_not_exist` (404).
         status_code (int): The HTTP status of the response.
     """
 
-    errors: list[ErrorItem]
+    errors: list[ErrorItem | str]
     error_code: str
     status_code: int
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
@@ -40,7 +44,12 @@ class ErrorResponse:
     def to_dict(self) -> dict[str, Any]:
         errors = []
         for errors_item_data in self.errors:
-            errors_item = errors_item_data.to_dict()
+            errors_item: dict[str, Any] | str
+            if isinstance(errors_item_data, ErrorItem):
+                errors_item = errors_item_data.to_dict()
+            else:
+                errors_item = errors_item_data
+
             errors.append(errors_item)
 
         error_code = self.error_code
@@ -61,7 +70,24 @@ class ErrorResponse:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        errors = [ErrorItem.from_dict(errors_item_data) for errors_item_data in src_dict["errors"]]
+        errors = []
+        _errors = src_dict.get("errors")
+        for errors_item_data in _errors or ():
+
+            def _parse_errors_item(data: object) -> ErrorItem | str:
+                try:
+                    if not isinstance(data, dict):
+                        raise TypeError()
+                    errors_item_type_0 = ErrorItem.from_dict(data)
+
+                    return errors_item_type_0
+                except (TypeError, ValueError, AttributeError, KeyError):
+                    pass
+                return cast(ErrorItem | str, data)
+
+            errors_item = _parse_errors_item(errors_item_data)
+
+            errors.append(errors_item)
 
         error_code = src_dict["error_code"]
 
@@ -74,8 +100,9 @@ class ErrorResponse:
             status_code,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
-        if len(src_dict) > 3 and not _KNOWN_KEYS.issuperset(src_dict):
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
+        if len(src_dict) > 2 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 
             error_response.additional_properties = d

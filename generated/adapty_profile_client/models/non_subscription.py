@@ -7,7 +7,7 @@ from typing import Any, TypeVar
 from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="NonSubscription")
 
@@ -31,33 +31,38 @@ _KNOWN_KEYS = frozenset(
 @_attrs_define
 class NonSubscription:
     """A purchase that is not a subscription (a consumable or a lifetime product).
+    Adapty's OpenAPI file marks none of its properties required: any of them may
+    be absent (`UNSET` in the client).
 
-    Attributes:
-        purchase_id (str): Adapty's id of the purchase.
-        store (str): The store of the purchase.
-        store_product_id (str): The product's id in the store.
-        store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
-        store_transaction_id (str | Unset): The transaction's id in the store.
-        store_original_transaction_id (str | Unset): The id of the original transaction.
-        purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms the API
-            writes:
-            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
-            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
-            into a timezone-aware `datetime`.
+        Attributes:
+            purchase_id (str | Unset): Adapty's id of the purchase.
+            store (str | Unset): The store of the purchase.
+            store_product_id (str | Unset): The product's id in the store.
+            store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
+            store_transaction_id (str | Unset): The transaction's id in the store.
+            store_original_transaction_id (str | Unset): The id of the original transaction.
+            purchased_at (datetime.datetime | Unset): A date and time with an offset: any RFC 3339 date-time (any offset,
+                `Z` or
+                `z`, `T` or `t`, any number of fractional digits, a leap second), such as
+                Adapty's reference's `2024-12-24T10:50:23+00:00`, or the seed's form with an
+                offset without a colon, `2022-10-12T09:42:50.000000+0000`. The client parses
+                every one into a timezone-aware `datetime` equal to it (`types.parse_datetime`;
+                `datetime` keeps microseconds, and a leap second reads as the next second).
 
-            `format: date-time` alone would reject the first form (in jsonschema and
-            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
-            format, or the offset without a colon, checked by a pattern. The client
-            generator reads `x-client-schema` instead (plain `format: date-time`,
-            which it parses with `datetime.fromisoformat`, accepting both forms).
-        environment (str | Unset): The store environment, `Production` or `Sandbox`.
-        is_refund (bool | Unset): Whether the purchase was refunded.
-        is_consumable (bool | Unset): Whether the product is a consumable.
+                `format: date-time` alone would reject the seed's form (in jsonschema and in
+                Schemathesis), and common validators also reject a lowercase `t` or `z` and a
+                leap second, so the schema is an `anyOf`: RFC 3339 checked by the format, the
+                offset without a colon, or the forms validators reject, each checked by a
+                pattern; the outer pattern checks the ranges of every part. The client
+                generator reads `x-client-schema` instead (plain `format: date-time`).
+            environment (str | Unset): The store environment, `Production` or `Sandbox`.
+            is_refund (bool | Unset): Whether the purchase was refunded.
+            is_consumable (bool | Unset): Whether the product is a consumable.
     """
 
-    purchase_id: str
-    store: str
-    store_product_id: str
+    purchase_id: str | Unset = UNSET
+    store: str | Unset = UNSET
+    store_product_id: str | Unset = UNSET
     store_base_plan_id: None | str | Unset = UNSET
     store_transaction_id: str | Unset = UNSET
     store_original_transaction_id: str | Unset = UNSET
@@ -92,13 +97,13 @@ class NonSubscription:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "purchase_id": purchase_id,
-                "store": store,
-                "store_product_id": store_product_id,
-            }
-        )
+        field_dict.update({})
+        if purchase_id is not UNSET:
+            field_dict["purchase_id"] = purchase_id
+        if store is not UNSET:
+            field_dict["store"] = store
+        if store_product_id is not UNSET:
+            field_dict["store_product_id"] = store_product_id
         if store_base_plan_id is not UNSET:
             field_dict["store_base_plan_id"] = store_base_plan_id
         if store_transaction_id is not UNSET:
@@ -118,11 +123,11 @@ class NonSubscription:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        purchase_id = src_dict["purchase_id"]
+        purchase_id = src_dict.get("purchase_id", UNSET)
 
-        store = src_dict["store"]
+        store = src_dict.get("store", UNSET)
 
-        store_product_id = src_dict["store_product_id"]
+        store_product_id = src_dict.get("store_product_id", UNSET)
 
         store_base_plan_id: None | str | Unset = src_dict.get("store_base_plan_id", UNSET)
 
@@ -135,7 +140,7 @@ class NonSubscription:
         if isinstance(_purchased_at, Unset):
             purchased_at = UNSET
         else:
-            purchased_at = datetime.datetime.fromisoformat(_purchased_at)
+            purchased_at = parse_datetime(_purchased_at)
 
         environment = src_dict.get("environment", UNSET)
 
@@ -157,8 +162,9 @@ class NonSubscription:
             is_consumable,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
-        if len(src_dict) > 3 and not _KNOWN_KEYS.issuperset(src_dict):
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
+        if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 
             non_subscription.additional_properties = d

@@ -42,9 +42,15 @@ class Profile:
         segment_hash (str): A hash of the segments the profile belongs to.
         timestamp (int): Milliseconds since the Unix epoch, at response time.
         custom_attributes (list[StoredCustomAttribute]): The stored custom attributes.
-        access_levels (list[AccessLevel]): The access levels the user has or had.
-        subscriptions (list[Subscription]): The user's subscriptions.
-        non_subscriptions (list[NonSubscription]): The user's purchases that are not subscriptions.
+        access_levels (list[AccessLevel]): The access levels the user has or had. Adapty's objects page says it "can be
+            null" when there is none: `null` is valid, and the generated client reads it as an empty list (the field's type
+            stays a plain list).
+        subscriptions (list[Subscription]): The user's subscriptions. Adapty's objects page says it "can be null" when
+            there is none: `null` is valid, and the generated client reads it as an empty list (the field's type stays a
+            plain list).
+        non_subscriptions (list[NonSubscription]): The user's purchases that are not subscriptions. Adapty's objects
+            page says it "can be null" when there is none: `null` is valid, and the generated client reads it as an empty
+            list (the field's type stays a plain list).
     """
 
     app_id: str
@@ -127,20 +133,22 @@ class Profile:
 
         custom_attributes = [
             StoredCustomAttribute.from_dict(custom_attributes_item_data)
-            for custom_attributes_item_data in src_dict["custom_attributes"]
+            for custom_attributes_item_data in src_dict.get("custom_attributes") or ()
         ]
 
         access_levels = [
-            AccessLevel.from_dict(access_levels_item_data) for access_levels_item_data in src_dict["access_levels"]
+            AccessLevel.from_dict(access_levels_item_data)
+            for access_levels_item_data in src_dict.get("access_levels") or ()
         ]
 
         subscriptions = [
-            Subscription.from_dict(subscriptions_item_data) for subscriptions_item_data in src_dict["subscriptions"]
+            Subscription.from_dict(subscriptions_item_data)
+            for subscriptions_item_data in src_dict.get("subscriptions") or ()
         ]
 
         non_subscriptions = [
             NonSubscription.from_dict(non_subscriptions_item_data)
-            for non_subscriptions_item_data in src_dict["non_subscriptions"]
+            for non_subscriptions_item_data in src_dict.get("non_subscriptions") or ()
         ]
 
         # Positional, in the order of the fields above (attrs' __init__ order).
@@ -157,8 +165,9 @@ class Profile:
             non_subscriptions,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
-        if len(src_dict) > 10 and not _KNOWN_KEYS.issuperset(src_dict):
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
+        if len(src_dict) > 6 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 
             profile.additional_properties = d

@@ -223,7 +223,7 @@ class ProfileCreateRequest:
         if _custom_attributes is not UNSET:
             custom_attributes = [
                 CustomAttribute.from_dict(componentsschemas_custom_attributes_item_data)
-                for componentsschemas_custom_attributes_item_data in _custom_attributes
+                for componentsschemas_custom_attributes_item_data in _custom_attributes or ()
             ]
 
         _installation_meta = src_dict.get("installation_meta", UNSET)

@@ -51,7 +51,8 @@ class ProfileResponse:
             data,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
         if len(src_dict) > 1 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 

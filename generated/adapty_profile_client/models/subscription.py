@@ -8,7 +8,7 @@ from attrs import define as _attrs_define
 from attrs import field as _attrs_field
 
 from ..models.subscription_offer import SubscriptionOffer
-from ..types import UNSET, Unset
+from ..types import UNSET, Unset, parse_datetime
 
 T = TypeVar("T", bound="Subscription")
 
@@ -35,48 +35,55 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class Subscription:
-    """A subscription of the user.
+    """A subscription of the user. Adapty's OpenAPI file marks none of its
+    properties required: any of them may be absent (`UNSET` in the client).
 
-    Attributes:
-        store (str): The store of the subscription.
-        store_product_id (str): The product's id in the store.
-        store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
-        store_transaction_id (str | Unset): The transaction's id in the store.
-        store_original_transaction_id (str | Unset): The id of the first transaction of the subscription.
-        offer (None | SubscriptionOffer | Unset): The offer applied to the subscription, or `null`.
-        environment (str | Unset): The store environment, `Production` or `Sandbox`.
-        purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms the API
-            writes:
-            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
-            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
-            into a timezone-aware `datetime`.
+        Attributes:
+            store (str | Unset): The store of the subscription.
+            store_product_id (str | Unset): The product's id in the store.
+            store_base_plan_id (None | str | Unset): The product's base plan id (Google Play); empty or `null` elsewhere.
+            store_transaction_id (str | Unset): The transaction's id in the store.
+            store_original_transaction_id (str | Unset): The id of the first transaction of the subscription.
+            offer (None | SubscriptionOffer | Unset): The offer applied to the subscription, or `null`.
+            environment (str | Unset): The store environment, `Production` or `Sandbox`.
+            purchased_at (datetime.datetime | Unset): A date and time with an offset: any RFC 3339 date-time (any offset,
+                `Z` or
+                `z`, `T` or `t`, any number of fractional digits, a leap second), such as
+                Adapty's reference's `2024-12-24T10:50:23+00:00`, or the seed's form with an
+                offset without a colon, `2022-10-12T09:42:50.000000+0000`. The client parses
+                every one into a timezone-aware `datetime` equal to it (`types.parse_datetime`;
+                `datetime` keeps microseconds, and a leap second reads as the next second).
 
-            `format: date-time` alone would reject the first form (in jsonschema and
-            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
-            format, or the offset without a colon, checked by a pattern. The client
-            generator reads `x-client-schema` instead (plain `format: date-time`,
-            which it parses with `datetime.fromisoformat`, accepting both forms).
-        originally_purchased_at (datetime.datetime | Unset): A date and time with an offset, in either of the two forms
-            the API writes:
-            Adapty's page's `2022-10-12T09:42:50.000000+0000` (offset without a colon)
-            or RFC 3339's `2024-12-24T10:50:23+00:00` (or `Z`). The client parses both
-            into a timezone-aware `datetime`.
+                `format: date-time` alone would reject the seed's form (in jsonschema and in
+                Schemathesis), and common validators also reject a lowercase `t` or `z` and a
+                leap second, so the schema is an `anyOf`: RFC 3339 checked by the format, the
+                offset without a colon, or the forms validators reject, each checked by a
+                pattern; the outer pattern checks the ranges of every part. The client
+                generator reads `x-client-schema` instead (plain `format: date-time`).
+            originally_purchased_at (datetime.datetime | Unset): A date and time with an offset: any RFC 3339 date-time (any
+                offset, `Z` or
+                `z`, `T` or `t`, any number of fractional digits, a leap second), such as
+                Adapty's reference's `2024-12-24T10:50:23+00:00`, or the seed's form with an
+                offset without a colon, `2022-10-12T09:42:50.000000+0000`. The client parses
+                every one into a timezone-aware `datetime` equal to it (`types.parse_datetime`;
+                `datetime` keeps microseconds, and a leap second reads as the next second).
 
-            `format: date-time` alone would reject the first form (in jsonschema and
-            in Schemathesis), so the schema is an `anyOf`: RFC 3339, checked by the
-            format, or the offset without a colon, checked by a pattern. The client
-            generator reads `x-client-schema` instead (plain `format: date-time`,
-            which it parses with `datetime.fromisoformat`, accepting both forms).
-        expires_at (datetime.datetime | None | Unset): When the subscription expires, or `null`.
-        renewal_cancelled_at (datetime.datetime | None | Unset): When the auto-renewal was cancelled, or `null`.
-        billing_issue_detected_at (datetime.datetime | None | Unset): When a billing issue was detected, or `null`.
-        is_in_grace_period (bool | Unset): Whether the subscription is in a grace period after a billing issue.
-        cancellation_reason (None | str | Unset): Why the subscription was cancelled, such as `voluntarily_cancelled`,
-            or `null`.
+                `format: date-time` alone would reject the seed's form (in jsonschema and in
+                Schemathesis), and common validators also reject a lowercase `t` or `z` and a
+                leap second, so the schema is an `anyOf`: RFC 3339 checked by the format, the
+                offset without a colon, or the forms validators reject, each checked by a
+                pattern; the outer pattern checks the ranges of every part. The client
+                generator reads `x-client-schema` instead (plain `format: date-time`).
+            expires_at (datetime.datetime | None | Unset): When the subscription expires, or `null`.
+            renewal_cancelled_at (datetime.datetime | None | Unset): When the auto-renewal was cancelled, or `null`.
+            billing_issue_detected_at (datetime.datetime | None | Unset): When a billing issue was detected, or `null`.
+            is_in_grace_period (bool | Unset): Whether the subscription is in a grace period after a billing issue.
+            cancellation_reason (None | str | Unset): Why the subscription was cancelled, such as `voluntarily_cancelled`,
+                or `null`.
     """
 
-    store: str
-    store_product_id: str
+    store: str | Unset = UNSET
+    store_product_id: str | Unset = UNSET
     store_base_plan_id: None | str | Unset = UNSET
     store_transaction_id: str | Unset = UNSET
     store_original_transaction_id: str | Unset = UNSET
@@ -150,12 +157,11 @@ class Subscription:
 
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
-        field_dict.update(
-            {
-                "store": store,
-                "store_product_id": store_product_id,
-            }
-        )
+        field_dict.update({})
+        if store is not UNSET:
+            field_dict["store"] = store
+        if store_product_id is not UNSET:
+            field_dict["store_product_id"] = store_product_id
         if store_base_plan_id is not UNSET:
             field_dict["store_base_plan_id"] = store_base_plan_id
         if store_transaction_id is not UNSET:
@@ -185,9 +191,9 @@ class Subscription:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
-        store = src_dict["store"]
+        store = src_dict.get("store", UNSET)
 
-        store_product_id = src_dict["store_product_id"]
+        store_product_id = src_dict.get("store_product_id", UNSET)
 
         store_base_plan_id: None | str | Unset = src_dict.get("store_base_plan_id", UNSET)
 
@@ -216,14 +222,14 @@ class Subscription:
         if isinstance(_purchased_at, Unset):
             purchased_at = UNSET
         else:
-            purchased_at = datetime.datetime.fromisoformat(_purchased_at)
+            purchased_at = parse_datetime(_purchased_at)
 
         _originally_purchased_at = src_dict.get("originally_purchased_at", UNSET)
         originally_purchased_at: datetime.datetime | Unset
         if isinstance(_originally_purchased_at, Unset):
             originally_purchased_at = UNSET
         else:
-            originally_purchased_at = datetime.datetime.fromisoformat(_originally_purchased_at)
+            originally_purchased_at = parse_datetime(_originally_purchased_at)
 
         _expires_at = src_dict.get("expires_at", UNSET)
         expires_at: datetime.datetime | None | Unset
@@ -233,7 +239,7 @@ class Subscription:
             try:
                 if not isinstance(_expires_at, str):
                     raise TypeError()
-                expires_at_type_0 = datetime.datetime.fromisoformat(_expires_at)
+                expires_at_type_0 = parse_datetime(_expires_at)
 
                 expires_at = expires_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -247,7 +253,7 @@ class Subscription:
             try:
                 if not isinstance(_renewal_cancelled_at, str):
                     raise TypeError()
-                renewal_cancelled_at_type_0 = datetime.datetime.fromisoformat(_renewal_cancelled_at)
+                renewal_cancelled_at_type_0 = parse_datetime(_renewal_cancelled_at)
 
                 renewal_cancelled_at = renewal_cancelled_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -261,7 +267,7 @@ class Subscription:
             try:
                 if not isinstance(_billing_issue_detected_at, str):
                     raise TypeError()
-                billing_issue_detected_at_type_0 = datetime.datetime.fromisoformat(_billing_issue_detected_at)
+                billing_issue_detected_at_type_0 = parse_datetime(_billing_issue_detected_at)
 
                 billing_issue_detected_at = billing_issue_detected_at_type_0
             except (TypeError, ValueError, AttributeError, KeyError):
@@ -289,8 +295,9 @@ class Subscription:
             cancellation_reason,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
-        if len(src_dict) > 2 and not _KNOWN_KEYS.issuperset(src_dict):
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
+        if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 
             subscription.additional_properties = d

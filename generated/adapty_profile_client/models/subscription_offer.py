@@ -13,6 +13,9 @@ T = TypeVar("T", bound="SubscriptionOffer")
 # The keys from_dict() reads: any other key goes to additional_properties.
 _KNOWN_KEYS = frozenset(
     {
+        "category",
+        "type",
+        "id",
         "offer_category",
         "offer_type",
         "offer_id",
@@ -22,20 +25,36 @@ _KNOWN_KEYS = frozenset(
 
 @_attrs_define
 class SubscriptionOffer:
-    """An offer, as a subscription names it (`offer_category`, `offer_type`, `offer_id`).
+    """An offer, as a subscription names it: the same two shapes as
+    `AccessLevelOffer` (`offer_category`, `offer_type`, `offer_id` in the seed's
+    subscriptions; `category`, `type`, `id` in Adapty's reference), both read
+    into typed fields.
 
-    Attributes:
-        offer_category (str | Unset): The offer's category, such as `introductory` or `promotional`.
-        offer_type (str | Unset): The offer's type, such as `free_trial`, `pay_as_you_go` or `pay_up_front`.
-        offer_id (None | str | Unset): The offer's id in the store, or `null` for an offer without one.
+        Attributes:
+            category (str | Unset): The offer's category, such as `introductory` or `promotional` (the reference's name).
+            type_ (str | Unset): The offer's type, such as `free_trial`, `pay_as_you_go` or `pay_up_front` (the reference's
+                name).
+            id (None | str | Unset): The offer's id in the store, or `null` for an offer without one (the reference's name).
+            offer_category (str | Unset): The offer's category, as the seed's subscriptions name it.
+            offer_type (str | Unset): The offer's type, as the seed's subscriptions name it.
+            offer_id (None | str | Unset): The offer's id in the store, or `null`, as the seed's subscriptions name it.
     """
 
+    category: str | Unset = UNSET
+    type_: str | Unset = UNSET
+    id: None | str | Unset = UNSET
     offer_category: str | Unset = UNSET
     offer_type: str | Unset = UNSET
     offer_id: None | str | Unset = UNSET
     additional_properties: dict[str, Any] = _attrs_field(init=False, factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
+        category = self.category
+
+        type_ = self.type_
+
+        id: None | str | Unset = self.id
+
         offer_category = self.offer_category
 
         offer_type = self.offer_type
@@ -45,6 +64,12 @@ class SubscriptionOffer:
         field_dict: dict[str, Any] = {}
         field_dict.update(self.additional_properties)
         field_dict.update({})
+        if category is not UNSET:
+            field_dict["category"] = category
+        if type_ is not UNSET:
+            field_dict["type"] = type_
+        if id is not UNSET:
+            field_dict["id"] = id
         if offer_category is not UNSET:
             field_dict["offer_category"] = offer_category
         if offer_type is not UNSET:
@@ -56,6 +81,12 @@ class SubscriptionOffer:
 
     @classmethod
     def from_dict(cls: type[T], src_dict: Mapping[str, Any]) -> T:
+        category = src_dict.get("category", UNSET)
+
+        type_ = src_dict.get("type", UNSET)
+
+        id: None | str | Unset = src_dict.get("id", UNSET)
+
         offer_category = src_dict.get("offer_category", UNSET)
 
         offer_type = src_dict.get("offer_type", UNSET)
@@ -64,12 +95,16 @@ class SubscriptionOffer:
 
         # Positional, in the order of the fields above (attrs' __init__ order).
         subscription_offer = cls(
+            category,
+            type_,
+            id,
             offer_category,
             offer_type,
             offer_id,
         )
 
-        # Every required key was read above: a mapping of exactly that many keys holds no other.
+        # Every required key (lists aside: absent reads as []) was read above: a mapping of
+        # exactly that many keys holds no other.
         if len(src_dict) > 0 and not _KNOWN_KEYS.issuperset(src_dict):
             d = {key: value for key, value in src_dict.items() if key not in _KNOWN_KEYS}
 

@@ -60,6 +60,11 @@ def _parse_response(
 
         return response_401
 
+    if response.status_code == 404:
+        response_404 = ErrorResponse.from_dict(response.json())
+
+        return response_404
+
     if response.status_code == 409:
         response_409 = ErrorResponse.from_dict(response.json())
 
@@ -106,12 +111,20 @@ def sync_detailed(
 
     * With `adapty-customer-user-id: C`, creates a profile whose
       `customer_user_id` is C and whose `profile_id` is a new UUID.
-    * With `adapty-profile-id: P` (an anonymous profile), creates a profile whose
-      `profile_id` is P and whose `customer_user_id` is null (or C when both
-      headers are sent).
+    * With `adapty-profile-id: P` only (an anonymous profile), creates a profile
+      whose `profile_id` is P and whose `customer_user_id` is null.
     * A profile with that `customer_user_id` or that `profile_id` already
       exists: 409 `profile_already_exists`. Of concurrent creates of the same id,
       exactly one gets 200 and the others 409.
+    * With both headers, P and C, **attaches** C to the existing profile P
+      (Adapty's create page: "This will attach the customer_user_id to the
+      existing profile"): the body is validated as any create body is (the
+      `idfa` rule reads this request's `analytics_disabled`), then applied as
+      `updateProfile` applies it (sent fields set, omitted fields kept,
+      attributes merged, at most 30 stored); 200 with the profile. P does not
+      exist: 404. P already has a `customer_user_id` (C or another), or C
+      belongs to another profile: 409 `profile_already_exists`. Of concurrent
+      attaches to P, exactly one gets 200 and the others 409.
 
     Every body field is optional, so `{}` is a valid body. An omitted field takes
     its default: `analytics_disabled` is stored as `false`, the others are unset.
@@ -120,7 +133,9 @@ def sync_detailed(
     * a `custom_attributes` key sent twice in one request is a 400;
     * `idfa`, `idfv` and `advertising_id` may be `null` only when this request
       sets `analytics_disabled` to `true` (the schema does express this one,
-      with `if`/`else`).
+      with `if`/`else`);
+    * attaching (both headers) needs the stored profile: 404, 409, and the
+      30-attribute cap after the merge.
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -172,12 +187,20 @@ def sync(
 
     * With `adapty-customer-user-id: C`, creates a profile whose
       `customer_user_id` is C and whose `profile_id` is a new UUID.
-    * With `adapty-profile-id: P` (an anonymous profile), creates a profile whose
-      `profile_id` is P and whose `customer_user_id` is null (or C when both
-      headers are sent).
+    * With `adapty-profile-id: P` only (an anonymous profile), creates a profile
+      whose `profile_id` is P and whose `customer_user_id` is null.
     * A profile with that `customer_user_id` or that `profile_id` already
       exists: 409 `profile_already_exists`. Of concurrent creates of the same id,
       exactly one gets 200 and the others 409.
+    * With both headers, P and C, **attaches** C to the existing profile P
+      (Adapty's create page: "This will attach the customer_user_id to the
+      existing profile"): the body is validated as any create body is (the
+      `idfa` rule reads this request's `analytics_disabled`), then applied as
+      `updateProfile` applies it (sent fields set, omitted fields kept,
+      attributes merged, at most 30 stored); 200 with the profile. P does not
+      exist: 404. P already has a `customer_user_id` (C or another), or C
+      belongs to another profile: 409 `profile_already_exists`. Of concurrent
+      attaches to P, exactly one gets 200 and the others 409.
 
     Every body field is optional, so `{}` is a valid body. An omitted field takes
     its default: `analytics_disabled` is stored as `false`, the others are unset.
@@ -186,7 +209,9 @@ def sync(
     * a `custom_attributes` key sent twice in one request is a 400;
     * `idfa`, `idfv` and `advertising_id` may be `null` only when this request
       sets `analytics_disabled` to `true` (the schema does express this one,
-      with `if`/`else`).
+      with `if`/`else`);
+    * attaching (both headers) needs the stored profile: 404, 409, and the
+      30-attribute cap after the merge.
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -233,12 +258,20 @@ async def asyncio_detailed(
 
     * With `adapty-customer-user-id: C`, creates a profile whose
       `customer_user_id` is C and whose `profile_id` is a new UUID.
-    * With `adapty-profile-id: P` (an anonymous profile), creates a profile whose
-      `profile_id` is P and whose `customer_user_id` is null (or C when both
-      headers are sent).
+    * With `adapty-profile-id: P` only (an anonymous profile), creates a profile
+      whose `profile_id` is P and whose `customer_user_id` is null.
     * A profile with that `customer_user_id` or that `profile_id` already
       exists: 409 `profile_already_exists`. Of concurrent creates of the same id,
       exactly one gets 200 and the others 409.
+    * With both headers, P and C, **attaches** C to the existing profile P
+      (Adapty's create page: "This will attach the customer_user_id to the
+      existing profile"): the body is validated as any create body is (the
+      `idfa` rule reads this request's `analytics_disabled`), then applied as
+      `updateProfile` applies it (sent fields set, omitted fields kept,
+      attributes merged, at most 30 stored); 200 with the profile. P does not
+      exist: 404. P already has a `customer_user_id` (C or another), or C
+      belongs to another profile: 409 `profile_already_exists`. Of concurrent
+      attaches to P, exactly one gets 200 and the others 409.
 
     Every body field is optional, so `{}` is a valid body. An omitted field takes
     its default: `analytics_disabled` is stored as `false`, the others are unset.
@@ -247,7 +280,9 @@ async def asyncio_detailed(
     * a `custom_attributes` key sent twice in one request is a 400;
     * `idfa`, `idfv` and `advertising_id` may be `null` only when this request
       sets `analytics_disabled` to `true` (the schema does express this one,
-      with `if`/`else`).
+      with `if`/`else`);
+    * attaching (both headers) needs the stored profile: 404, 409, and the
+      30-attribute cap after the merge.
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -297,12 +332,20 @@ async def asyncio(
 
     * With `adapty-customer-user-id: C`, creates a profile whose
       `customer_user_id` is C and whose `profile_id` is a new UUID.
-    * With `adapty-profile-id: P` (an anonymous profile), creates a profile whose
-      `profile_id` is P and whose `customer_user_id` is null (or C when both
-      headers are sent).
+    * With `adapty-profile-id: P` only (an anonymous profile), creates a profile
+      whose `profile_id` is P and whose `customer_user_id` is null.
     * A profile with that `customer_user_id` or that `profile_id` already
       exists: 409 `profile_already_exists`. Of concurrent creates of the same id,
       exactly one gets 200 and the others 409.
+    * With both headers, P and C, **attaches** C to the existing profile P
+      (Adapty's create page: "This will attach the customer_user_id to the
+      existing profile"): the body is validated as any create body is (the
+      `idfa` rule reads this request's `analytics_disabled`), then applied as
+      `updateProfile` applies it (sent fields set, omitted fields kept,
+      attributes merged, at most 30 stored); 200 with the profile. P does not
+      exist: 404. P already has a `customer_user_id` (C or another), or C
+      belongs to another profile: 409 `profile_already_exists`. Of concurrent
+      attaches to P, exactly one gets 200 and the others 409.
 
     Every body field is optional, so `{}` is a valid body. An omitted field takes
     its default: `analytics_disabled` is stored as `false`, the others are unset.
@@ -311,7 +354,9 @@ async def asyncio(
     * a `custom_attributes` key sent twice in one request is a 400;
     * `idfa`, `idfv` and `advertising_id` may be `null` only when this request
       sets `analytics_disabled` to `true` (the schema does express this one,
-      with `if`/`else`).
+      with `if`/`else`);
+    * attaching (both headers) needs the stored profile: 404, 409, and the
+      30-attribute cap after the merge.
 
     Args:
         adapty_customer_user_id (str | Unset):

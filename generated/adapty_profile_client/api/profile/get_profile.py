@@ -88,7 +88,8 @@ def sync_detailed(
      Returns the profile named by `adapty-profile-id`, or by
     `adapty-customer-user-id` when no profile id is sent. A profile that does not
     exist (or was deleted) is a 404 `not_found`. The request body and
-    `Content-Type` are ignored.
+    `Content-Type` are ignored. (Adapty's current reference answers a missing
+    profile with `profile_does_not_exist` instead: see the `Error` response.)
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -130,7 +131,8 @@ def sync(
      Returns the profile named by `adapty-profile-id`, or by
     `adapty-customer-user-id` when no profile id is sent. A profile that does not
     exist (or was deleted) is a 404 `not_found`. The request body and
-    `Content-Type` are ignored.
+    `Content-Type` are ignored. (Adapty's current reference answers a missing
+    profile with `profile_does_not_exist` instead: see the `Error` response.)
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -167,7 +169,8 @@ async def asyncio_detailed(
      Returns the profile named by `adapty-profile-id`, or by
     `adapty-customer-user-id` when no profile id is sent. A profile that does not
     exist (or was deleted) is a 404 `not_found`. The request body and
-    `Content-Type` are ignored.
+    `Content-Type` are ignored. (Adapty's current reference answers a missing
+    profile with `profile_does_not_exist` instead: see the `Error` response.)
 
     Args:
         adapty_customer_user_id (str | Unset):
@@ -207,7 +210,8 @@ async def asyncio(
      Returns the profile named by `adapty-profile-id`, or by
     `adapty-customer-user-id` when no profile id is sent. A profile that does not
     exist (or was deleted) is a 404 `not_found`. The request body and
-    `Content-Type` are ignored.
+    `Content-Type` are ignored. (Adapty's current reference answers a missing
+    profile with `profile_does_not_exist` instead: see the `Error` response.)
 
     Args:
         adapty_customer_user_id (str | Unset):
