@@ -134,8 +134,8 @@ async def test_concurrent_attaches_have_exactly_one_winner(api: Target) -> None:
     await api.create(who(profile_id=PROFILE_ID))
     await api.create(who(profile_id=OTHER_PROFILE_ID))
     responses = await asyncio.gather(
-        *(api.client.post(PATH, headers=who(f"user-{i}", PROFILE_ID), json={}) for i in range(20)),
-        *(api.client.post(PATH, headers=who("shared", OTHER_PROFILE_ID), json={}) for _ in range(20)),
+        *(api.client.post(PATH, headers=who(f"c-{i}", PROFILE_ID), json={}) for i in range(20)),
+        *(api.client.post(PATH, headers=who("c", OTHER_PROFILE_ID), json={}) for _ in range(20)),
     )
     statuses = [r.status_code for r in responses]
     assert statuses[:20].count(200) == 1 and statuses[:20].count(409) == 19, statuses
