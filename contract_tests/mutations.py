@@ -1,8 +1,9 @@
 """Deliberately broken variants of the server and of the spec, to prove the suite bites.
 
 None of them touches the server's code: each server mutant is ASGI middleware wrapped around
-``create_app(...)`` that rewrites requests or responses, or a monkeypatch of a limit the server
-reads at call time (``recorded_server.limits.MAX_STORED_ATTRIBUTES``). The spec mutant is a
+``create_app(...)`` that rewrites requests or responses, or a monkeypatch of a name the server
+reads at call time (a limit, ``recorded_server.limits.MAX_STORED_ATTRIBUTES``, or the attach
+rule, ``recorded_server.profiles.attached_profile``). The spec mutant is a
 copy of ``openapi/profile.yaml`` with one rule loosened, selected with ``CONTRACT_SPEC``.
 
 ``CONTRACT_MUTANT=<name>`` installs a server mutant in the embedded (in-process) server;
@@ -226,6 +227,31 @@ def _timestamp_as_string(
     return status, headers, body
 
 
+def _create_instead_of_attach(app: ASGIApp) -> ASGIApp:
+    """A POST with both identity headers loses adapty-profile-id: it creates a new profile."""
+
+    async def create(scope: Scope, receive: Receive, send: Send) -> None:
+        if scope.get("type") == "http" and _is_profile_write(scope) and scope["method"] == "POST":
+            names = {name.lower() for name, _ in scope["headers"]}
+            if {b"adapty-profile-id", b"adapty-customer-user-id"} <= names:
+                scope = dict(scope)
+                scope["headers"] = [
+                    (k, v) for k, v in scope["headers"] if k.lower() != b"adapty-profile-id"
+                ]
+        await app(scope, receive, send)
+
+    return create
+
+
+def _attach_over_a_customer_user_id(record: Any, changes: Any, customer_user_id: str) -> Any:
+    """``profiles.attached_profile`` without its 409: attaches over an existing customer_user_id."""
+    import dataclasses
+
+    from recorded_server.profiles import updated_profile
+
+    return dataclasses.replace(updated_profile(record, changes), customer_user_id=customer_user_id)
+
+
 def _lend_an_api_key(app: ASGIApp) -> ASGIApp:
     """Ignores auth: a profile request without Authorization gets the server's own key."""
 
@@ -259,6 +285,7 @@ _ORACLE = "contract_tests/test_differential.py"
 _STATEFUL = "contract_tests/test_stateful.py"
 _SCHEMATHESIS = "contract_tests/test_schemathesis.py"
 _PROTOCOL = "contract_tests/test_protocol.py"
+_ATTACH = "contract_tests/test_attach.py"
 
 SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
@@ -331,6 +358,20 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
         built_with="response middleware: rewrites data.timestamp",
         wrap=lambda app: RewriteResponses(app, _timestamp_as_string),
         tests=(_SCHEMATHESIS,),
+    ),
+    Mutant(
+        name="creates-instead-of-attach",
+        breaks="POST with both identity headers creates a new profile instead of attaching",
+        built_with="request middleware: drops adapty-profile-id from a POST that has both",
+        wrap=_create_instead_of_attach,
+        tests=(_ATTACH, _STATEFUL),
+    ),
+    Mutant(
+        name="attaches-over-customer-user-id",
+        breaks="attaches to a profile that already has a customer_user_id (200, not 409)",
+        built_with="monkeypatch: recorded_server.profiles.attached_profile without its 409",
+        patches={"recorded_server.profiles.attached_profile": _attach_over_a_customer_user_id},
+        tests=(_ATTACH, _STATEFUL),
     ),
     Mutant(
         name="ignores-auth",

@@ -8,7 +8,11 @@ holds the server against a model of what it must store (``model.ProfileModel``):
 - attribute merge never stores more than 30; a request that would exceed it stores nothing;
 - a ``null`` clears and an absent field keeps, as the inspection API shows;
 - a re-create of an existing id is 409 ``profile_already_exists``;
-- delete, then get (or patch, or delete) is 404 ``not_found``.
+- a create with both identity headers attaches the ``customer_user_id`` to an anonymous
+  profile (the body applied as PATCH applies it); 409 when the profile already has one or the
+  ``customer_user_id`` belongs to another; 404 when the profile does not exist;
+- delete, then get (or patch, or delete) is 404 (``not_found``, or the reference's
+  ``profile_does_not_exist``).
 
 On a target without the inspection API the machine still runs, comparing what responses show
 (``custom_attributes``); ``test_inspection_available`` then skips, saying why.
@@ -16,6 +20,7 @@ On a target without the inspection API the machine still runs, comparing what re
 
 from __future__ import annotations
 
+import uuid
 from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, event, settings
@@ -48,7 +53,12 @@ from contract_tests.strategies import (
 )
 from contract_tests.summary import SUMMARY
 from contract_tests.targets import Sent, Target, fresh_customer_user_id
-from contract_tests.verdicts import CHECK_STORED, check_envelope, check_verdict
+from contract_tests.verdicts import (
+    CHECK_STORED,
+    MISSING_PROFILE_CODES,
+    check_envelope,
+    check_verdict,
+)
 
 OPERATION = "stateful"
 NULLABLE_FIELDS = tuple(
@@ -128,6 +138,77 @@ class ProfileLifecycle(RuleBasedStateMachine):
         self.touched = profile
         return profile
 
+    @rule(target=profiles, body=bodies(modes=["valid"]))
+    def create_anonymous(self, body: WireBody) -> Profile | Any:
+        """POST with only adapty-profile-id: an anonymous profile (what attach needs)."""
+        SUMMARY.example("stateful: steps")
+        verdict = self.oracle.expected("POST", body, None)
+        profile_id = str(uuid.uuid4())
+        sent = self.target.send("POST", identity={"adapty-profile-id": profile_id}, body=body.wire)
+        check_verdict("POST profile", verdict, body, sent)
+        if sent.status != 200:
+            return multiple()
+        model = ProfileModel()
+        model.apply(body.document)
+        profile = Profile(None, profile_id, model)
+        self.live.append(profile)
+        self.touched = profile
+        return profile
+
+    @rule(profile=profiles, data=st.data(), taken=st.booleans())
+    def attach(self, profile: Profile, data: st.DataObject, taken: bool) -> None:
+        """POST with both headers: attach a customer_user_id (fresh, or another profile's)."""
+        SUMMARY.example("stateful: steps")
+        others = [
+            p.customer_user_id
+            for p in self.live
+            if p is not profile and not p.deleted and p.customer_user_id is not None
+        ]
+        user = data.draw(st.sampled_from(others)) if taken and others else None
+        user = user or fresh_customer_user_id()
+        body = data.draw(bodies(known_keys=tuple(profile.model.attributes)))
+        identity = {"adapty-profile-id": profile.profile_id, "adapty-customer-user-id": user}
+        sent = self.target.send("POST", identity=identity, body=body.wire)
+        alone = self.oracle.expected("POST", body, None)  # the body's own rules: 400 first
+        if not alone.accepted:
+            check_verdict("POST profile", alone, body, sent)
+            return
+        if profile.deleted:
+            self._check("attach to a missing profile is 404", sent, sent.status == 404, "404")
+            envelope = check_envelope("POST profile", sent)
+            self._check(
+                "attach to a missing profile is 404",
+                sent,
+                envelope.get("error_code") in MISSING_PROFILE_CODES,
+                f"expected error_code in {MISSING_PROFILE_CODES}",
+            )
+            return
+        if profile.customer_user_id is not None or user in others:
+            check = "attach to an attached profile, or of a taken id, is 409"
+            self._check(check, sent, sent.status == 409, "expected 409")
+            envelope = check_envelope("POST profile", sent)
+            self._check(
+                check,
+                sent,
+                envelope.get("error_code") == "profile_already_exists",
+                "expected error_code profile_already_exists",
+            )
+            return
+        verdict = self.oracle.expected("POST", body, profile.model)  # the merge limit
+        check_verdict("POST profile (attach)", verdict, body, sent)
+        if sent.status != 200:
+            return
+        answered = sent.json()["data"]
+        self._check(
+            "attach answers the anonymous profile with its customer_user_id",
+            sent,
+            (answered["profile_id"], answered["customer_user_id"]) == (profile.profile_id, user),
+            f"expected ({profile.profile_id!r}, {user!r})",
+        )
+        profile.model.apply(body.document)
+        profile.customer_user_id = user
+        self.touched = profile
+
     @precondition(lambda self: any(not p.deleted for p in self.live))
     @rule(data=st.data())
     def patch(self, data: st.DataObject) -> None:
@@ -199,8 +280,8 @@ class ProfileLifecycle(RuleBasedStateMachine):
             self._check(
                 "delete then get is 404",
                 sent,
-                envelope.get("error_code") == "not_found",
-                "expected error_code not_found",
+                envelope.get("error_code") in MISSING_PROFILE_CODES,
+                f"expected error_code in {MISSING_PROFILE_CODES}",
             )
             return
         self._check("get is 200", sent, sent.status == 200, "expected 200")

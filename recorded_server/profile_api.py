@@ -45,6 +45,7 @@ async def create_profile(request: Request) -> Response:
         customer_user_id = who.customer_user_id
         record = await runtime.storage.attach(
             who.profile_id,
+            customer_user_id,
             lambda stored: profiles.attached_profile(stored, changes, customer_user_id),
         )
         return _answer(runtime, record)

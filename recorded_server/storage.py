@@ -347,16 +347,20 @@ class Storage:
         return await self.write(lambda conn: _update(conn, lookup, change))
 
     async def attach(
-        self, profile_id: str, change: Callable[[ProfileRecord], ProfileRecord]
+        self,
+        profile_id: str,
+        customer_user_id: str,
+        change: Callable[[ProfileRecord], ProfileRecord],
     ) -> ProfileRecord:
-        """Change the profile ``profile_id`` and store it with the ``customer_user_id`` that
-        ``change`` gives it, atomically: 404 when the profile does not exist, 409 when that
-        ``customer_user_id`` belongs to another profile (``change`` raises for the rest).
+        """Attach ``customer_user_id`` to the profile ``profile_id``, atomically: 404 when the
+        profile does not exist, then 409 when ``customer_user_id`` belongs to another profile,
+        then ``change`` (which sets it, and raises 409 or 400 as
+        :func:`~recorded_server.profiles.attached_profile` does); nothing is written on error.
 
         Jobs run one at a time, so of two concurrent attaches the second sees the first's
         ``customer_user_id`` stored.
         """
-        return await self.write(lambda conn: _attach(conn, profile_id, change))
+        return await self.write(lambda conn: _attach(conn, profile_id, customer_user_id, change))
 
     async def delete(self, lookup: Lookup) -> bool:
         """Delete one profile; False when it did not exist."""
@@ -439,11 +443,19 @@ def _update(
 
 
 def _attach(
-    conn: sqlite3.Connection, profile_id: str, change: Callable[[ProfileRecord], ProfileRecord]
+    conn: sqlite3.Connection,
+    profile_id: str,
+    customer_user_id: str,
+    change: Callable[[ProfileRecord], ProfileRecord],
 ) -> ProfileRecord:
     record = _select(conn, Lookup("profile_id", profile_id))
     if record is None:
         raise errors.not_found()
+    owner = conn.execute(
+        "SELECT profile_id FROM profiles WHERE customer_user_id = ?", (customer_user_id,)
+    ).fetchone()
+    if owner is not None and owner[0] != profile_id:
+        raise errors.already_exists(CUSTOMER_USER_ID)
     result = change(record)
     try:
         conn.execute(
