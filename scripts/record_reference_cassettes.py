@@ -117,6 +117,10 @@ def _anonymous_profile(d: Driver) -> None:
     anonymous = {"adapty-profile-id": ANONYMOUS_PROFILE_ID}
     d.send("POST", 200, headers=anonymous, json_body={})
     d.send("PATCH", 200, headers=anonymous, json_body={"ip_country": "DE", "store": "stripe"})
+    # Both headers: attach a customer_user_id to the anonymous profile (Adapty's create page).
+    attach = {**anonymous, "adapty-customer-user-id": "reference-user-attached"}
+    d.send("POST", 200, headers=attach, json_body={"first_name": "Ann"})
+    d.send("POST", 409, headers=attach, json_body={})
     d.send("DELETE", 204, headers=anonymous)
 
 
@@ -163,6 +167,9 @@ def _not_found(d: Driver) -> None:
     d.send("GET", 404, headers=missing)
     d.send("PATCH", 404, headers=missing, json_body={"first_name": "Nobody"})
     d.send("DELETE", 404, headers=missing)
+    # An attach (both headers) to a profile that does not exist.
+    unknown = {**missing, "adapty-profile-id": "0c7b6a1f-8d55-4d0b-9d0f-3f4f5e6a7b8c"}
+    d.send("POST", 404, headers=unknown, json_body={})
 
 
 def _already_exists(d: Driver) -> None:
