@@ -70,7 +70,10 @@ def parse_datetime(text: str) -> datetime.datetime:
             normalized = normalized[:17] + "59" + normalized[19:]
         parsed = datetime.datetime.fromisoformat(normalized)
         if leap:
-            parsed = parsed.replace(microsecond=0) + datetime.timedelta(seconds=1)
+            try:
+                parsed = parsed.replace(microsecond=0) + datetime.timedelta(seconds=1)
+            except OverflowError:  # 9999-12-31T23:59:60: the last instant datetime holds
+                parsed = parsed.replace(microsecond=999999)
         return parsed
 
 
