@@ -219,7 +219,9 @@ def test_concurrent_attaches_have_one_winner(target: Target) -> None:
         expect(created, 200)
         user = fresh_identity()["adapty-customer-user-id"]
 
-        def attach(index: int, user: str = user, profile_id: str = profile_id) -> Sent:
+        def attach(
+            index: int, user: str = user, profile_id: str = profile_id, shared: bool = shared
+        ) -> Sent:
             cuid = user if shared else f"{user}-{index}"
             identity = {"adapty-profile-id": profile_id, "adapty-customer-user-id": cuid}
             return target.send("POST", identity=identity, body=b"{}")

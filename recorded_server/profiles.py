@@ -71,9 +71,7 @@ def attached_profile(
     """
     if record.customer_user_id is not None:
         raise errors.already_exists(PROFILE_ID)
-    return dataclasses.replace(
-        updated_profile(record, changes), customer_user_id=customer_user_id
-    )
+    return dataclasses.replace(updated_profile(record, changes), customer_user_id=customer_user_id)
 
 
 def _merged(

@@ -1,4 +1,4 @@
-"""Hypothesis strategies from Adapty's published Profile schema (``data/adapty_profile_schema.json``).
+"""Hypothesis strategies from Adapty's published Profile schema (data/adapty_profile_schema.json).
 
 hypothesis-jsonschema does not work with current Hypothesis, and Adapty's file is OpenAPI 3.0 in
 a 3.1 wrapper anyway (``nullable``), so this is a small translator of the subset that schema
@@ -51,9 +51,9 @@ def expected_datetime(text: str) -> datetime.datetime:
         offset = sign * datetime.timedelta(hours=int(match.group(10)), minutes=int(match.group(11)))
     zone = datetime.timezone(offset)
     if second == 60:
-        return datetime.datetime(year, month, day, hour, minute, 59, tzinfo=zone) + datetime.timedelta(
-            seconds=1
-        )
+        return datetime.datetime(
+            year, month, day, hour, minute, 59, tzinfo=zone
+        ) + datetime.timedelta(seconds=1)
     return datetime.datetime(year, month, day, hour, minute, second, micro, tzinfo=zone)
 
 
@@ -82,7 +82,8 @@ def date_times(draw: st.DrawFn) -> str:
 def _resolve(schema: dict[str, Any]) -> dict[str, Any]:
     ref = schema.get("$ref")
     if ref is not None:
-        return SCHEMAS[ref.rsplit("/", 1)[1]]
+        target: dict[str, Any] = SCHEMAS[ref.rsplit("/", 1)[1]]
+        return target
     return schema
 
 
@@ -99,7 +100,9 @@ def _non_null(schema: dict[str, Any], mode: Mode) -> st.SearchStrategy[Any]:
         name = schema["$ref"].rsplit("/", 1)[1]
         target = strategy(SCHEMAS[name], mode)
         if name == "OfferDTO":  # the seed's (and the objects page's) shape too
-            renamed = target.map(lambda offer: {OFFER_RENAMES.get(k, k): v for k, v in offer.items()})
+            renamed = target.map(
+                lambda offer: {OFFER_RENAMES.get(k, k): v for k, v in offer.items()}
+            )
             return st.one_of(target, renamed)
         return target
     if "allOf" in schema:

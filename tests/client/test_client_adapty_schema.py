@@ -26,7 +26,7 @@ from _adapty_schema import (
     expected_datetime,
     responses,
 )
-from adapty_profile_client.models import ProfileResponse
+from adapty_profile_client.models import AccessLevelOffer, ProfileResponse, SubscriptionOffer
 from adapty_profile_client.types import UNSET
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -98,14 +98,18 @@ def check_lossless(body: dict[str, Any]) -> ProfileResponse:
     profile = parsed.data
     for name in NULL_AS_EMPTY:
         assert isinstance(getattr(profile, name), list)  # never None: no isinstance needed
-    for level, written in zip(profile.access_levels, wire["data"]["access_levels"] or [], strict=True):
+    for level, written in zip(
+        profile.access_levels, wire["data"]["access_levels"] or [], strict=True
+    ):
         for key in DATE_TIME_KEYS & set(written):
             if written[key] is not None:
                 assert getattr(level, key) == expected_datetime(written[key])
-                assert getattr(level, key).utcoffset() == expected_datetime(written[key]).utcoffset()
+                assert (
+                    getattr(level, key).utcoffset() == expected_datetime(written[key]).utcoffset()
+                )
         offer = written.get("offer")
         if isinstance(offer, dict):
-            assert level.offer is not None and level.offer is not UNSET
+            assert isinstance(level.offer, AccessLevelOffer)
             assert (level.offer.category or level.offer.offer_category) == (
                 offer.get("category") or offer.get("offer_category")
             )
@@ -141,7 +145,7 @@ def test_the_published_examples_parse_losslessly(name: str) -> None:
 def test_the_seed_example_parses_losslessly(seed_response_bytes: bytes) -> None:
     parsed = check_lossless(json.loads(seed_response_bytes))
     (subscription,) = parsed.data.subscriptions
-    assert subscription.offer is not None and subscription.offer is not UNSET
+    assert isinstance(subscription.offer, SubscriptionOffer)
     assert (subscription.offer.offer_category, subscription.offer.offer_id) == (
         "introductory",
         "offer12",

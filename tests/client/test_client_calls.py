@@ -19,6 +19,7 @@ from adapty_profile_client.api.profile import (
 )
 from adapty_profile_client.models import (
     CustomAttribute,
+    ErrorItem,
     ErrorResponse,
     InstallationMeta,
     ProfileCreateRequest,
@@ -260,8 +261,10 @@ def test_each_documented_error_parses_into_error_response(
     assert isinstance(error, ErrorResponse)
     assert error.error_code == ERROR_CODES[status]
     assert error.status_code == status
-    assert [item.source for item in error.errors] == ["custom_attributes.3.key", None]
-    assert error.errors[1].errors == ["Second.", "Third."]
+    items = [item for item in error.errors if isinstance(item, ErrorItem)]
+    assert len(items) == len(error.errors)  # this server's items are objects, never strings
+    assert [item.source for item in items] == ["custom_attributes.3.key", None]
+    assert items[1].errors == ["Second.", "Third."]
     assert error.to_dict() == body
 
 
@@ -273,7 +276,8 @@ def test_the_seed_error_bodies_parse(
     error = get_profile.sync(client=client, adapty_customer_user_id="u")
     assert isinstance(error, ErrorResponse)
     assert error.status_code == status
-    assert error.errors[0].source == "non_field_errors"
+    (item,) = error.errors
+    assert isinstance(item, ErrorItem) and item.source == "non_field_errors"
     assert error.to_dict() == seed_errors[status]
 
 
@@ -288,7 +292,8 @@ def test_error_envelopes_tolerate_unknown_fields(client: AuthenticatedClient, ap
     error = get_profile.sync(client=client, adapty_customer_user_id="u")
     assert isinstance(error, ErrorResponse)
     assert error.additional_properties == {"trace": "abc"}
-    assert error.errors[0].additional_properties == {"hint": "more"}
+    (item,) = error.errors
+    assert isinstance(item, ErrorItem) and item.additional_properties == {"hint": "more"}
     assert error.to_dict() == body
 
 

@@ -191,10 +191,7 @@ async def test_app_id_is_configurable(mode: str) -> None:
 
 async def test_concurrent_creates_of_one_id_have_exactly_one_winner(api: Target) -> None:
     responses = await asyncio.gather(
-        *(
-            api.client.post(PATH, headers=who("race"), json={})
-            for _ in range(40)
-        )
+        *(api.client.post(PATH, headers=who("race"), json={}) for _ in range(40))
     )
     statuses = sorted(r.status_code for r in responses)
     assert statuses.count(200) == 1, statuses

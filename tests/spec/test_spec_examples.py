@@ -116,7 +116,7 @@ def test_the_reference_404_body_is_an_example_too(
 ) -> None:
     """Adapty's current reference answers a missing profile differently from the seed."""
     examples = spec["components"]["responses"]["Error"]["content"]["application/json"]["examples"]
-    current = {
+    current: dict[str, Any] = {
         "errors": [{"source": None, "errors": ["Profile not found"]}],
         "error_code": "profile_does_not_exist",
         "status_code": 404,

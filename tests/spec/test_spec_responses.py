@@ -9,9 +9,9 @@ import json
 from typing import Any
 
 import pytest
+from adapty_profile_client.types import parse_datetime
 from jsonschema.protocols import Validator
 
-from adapty_profile_client.types import parse_datetime
 from recorded_server.spec import validator
 
 ACCEPTED_DATE_TIMES = [
@@ -232,6 +232,10 @@ def test_item_properties_may_be_absent(
 
 
 def test_error_items_may_be_plain_strings(error_validator: Validator) -> None:
-    body = {"errors": ["Invalid API key"], "error_code": "unauthorized", "status_code": 401}
+    body: dict[str, Any] = {
+        "errors": ["Invalid API key"],
+        "error_code": "unauthorized",
+        "status_code": 401,
+    }
     assert error_validator.is_valid(body)
     assert not error_validator.is_valid({**body, "errors": [3]})
