@@ -3,6 +3,11 @@
 Order of checks (the contract's): 401 (in :mod:`recorded_server.auth`, before routing) -> 405 (in
 :class:`~recorded_server.endpoints.Methods`) -> 400 identity and platform headers -> 415 -> 413 ->
 400 body (parse, then validation) -> 404 / 409 and the rules that need the stored profile.
+
+A POST with both identity headers attaches the ``customer_user_id`` to the existing anonymous
+profile (Adapty's create page): 404 when it does not exist, then 409 when the
+``customer_user_id`` belongs to another profile or the profile already has one, then the body
+applied as PATCH applies it; all in one storage job, so concurrent attaches have one winner.
 """
 
 from __future__ import annotations
