@@ -1,8 +1,9 @@
 """Applying the registered faults: after authentication, before routing and the endpoint.
 
-A request that a fault answers with a status or a dropped connection never reaches the
-endpoint, so it changes nothing; a delay-only fault waits, then lets the request through to its
-normal answer. Requests under the inspection prefix are never faulted (a test must always be
+A request that a fault answers with a status or a dropped connection (after its delay, if
+any) never reaches the endpoint, so it changes nothing. A delay-only fault lets the request run
+at once and holds its normal answer back: a slow answer whose work is done, as when a client
+gives up on a create that happened. Requests under the inspection prefix are never faulted (a test must always be
 able to look and to clear the faults).
 """
 
@@ -11,7 +12,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Final
 
 import anyio
-from starlette.types import ASGIApp, Receive, Scope, Send
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recorded_server.dropping import drop_connection
 from recorded_server.faults import fault_answer
@@ -39,11 +40,27 @@ class FaultMiddleware:
         if fault is None:
             await self.app(scope, receive, send)
             return
+        if fault.status is None and not fault.disconnect:
+            assert fault.delay_ms is not None  # a fault always does something
+            await self.app(scope, receive, _late(send, fault.delay_ms / 1000))
+            return
         if fault.delay_ms is not None:
             await anyio.sleep(fault.delay_ms / 1000)
         if fault.disconnect:
             await drop_connection(scope, receive)
-        elif fault.status is not None:
-            await fault_answer(fault).response()(scope, receive, send)
         else:
-            await self.app(scope, receive, send)
+            await fault_answer(fault).response()(scope, receive, send)
+
+
+def _late(send: Send, seconds: float) -> Send:
+    """``send`` that holds the answer back ``seconds`` (the request itself runs at once)."""
+    waited = False
+
+    async def send_late(message: Message) -> None:
+        nonlocal waited
+        if not waited:
+            waited = True
+            await anyio.sleep(seconds)
+        await send(message)
+
+    return send_late
