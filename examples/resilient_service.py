@@ -54,9 +54,7 @@ class ProfileApiError(Exception):
         return f"{self.status} {self.error_code} (Request-Id {self.request_id})"
 
 
-def retry_policy(
-    retries: int = 3, max_wait: float = 30.0, backoff_factor: float = 0.5
-) -> Retry:
+def retry_policy(retries: int = 3, max_wait: float = 30.0, backoff_factor: float = 0.5) -> Retry:
     """Retry GET/PATCH/DELETE on 429/503 and on ambiguous failures: ``retries`` times at most,
     honouring ``Retry-After``, ``max_wait`` seconds of waiting in all (and per wait)."""
     return Retry(

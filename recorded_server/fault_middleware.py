@@ -3,8 +3,8 @@
 A request that a fault answers with a status or a dropped connection (after its delay, if
 any) never reaches the endpoint, so it changes nothing. A delay-only fault lets the request run
 at once and holds its normal answer back: a slow answer whose work is done, as when a client
-gives up on a create that happened. Requests under the inspection prefix are never faulted (a test must always be
-able to look and to clear the faults).
+gives up on a create that happened. Requests under the inspection prefix are never faulted (a
+test must always be able to look and to clear the faults).
 """
 
 from __future__ import annotations

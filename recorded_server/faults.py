@@ -79,9 +79,7 @@ class Fault:
         }
 
     def matches(self, method: str, path: str) -> bool:
-        return (
-            self.remaining > 0 and path == self.path and self.method in (None, method.upper())
-        )
+        return self.remaining > 0 and path == self.path and self.method in (None, method.upper())
 
 
 class FaultStore:

@@ -10,7 +10,7 @@ BASE_URL = "http://127.0.0.1:9"
 
 
 def test_the_default_is_ten_seconds_for_every_phase() -> None:
-    assert DEFAULT_TIMEOUT == httpx.Timeout(10.0)
+    assert httpx.Timeout(10.0) == DEFAULT_TIMEOUT
     client = AuthenticatedClient(base_url=BASE_URL, token="k", prefix="Api-Key")
     with client as entered:
         assert entered.get_httpx_client().timeout == httpx.Timeout(10.0)

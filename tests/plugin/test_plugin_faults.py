@@ -19,7 +19,7 @@ PATH = "/api/v2/server-side-api/profile/"
 
 def call(server: AdaptyServer, method: str, user: str = "u1") -> httpx.Response:
     headers = {"Authorization": f"Api-Key {server.api_key}", "adapty-customer-user-id": user}
-    body = {} if method in ("POST", "PATCH") else None
+    body: dict[str, object] | None = {} if method in ("POST", "PATCH") else None
     return httpx.request(method, server.url + PATH, headers=headers, json=body, timeout=10)
 
 

@@ -87,9 +87,7 @@ def test_it_gives_up_after_its_budget(
     assert fault.used == 4  # the first try and 3 retries, then the last answer is kept
 
 
-def test_a_slow_answer_hits_the_timeout(
-    service: ModuleType, adapty_server: AdaptyServer
-) -> None:
+def test_a_slow_answer_hits_the_timeout(service: ModuleType, adapty_server: AdaptyServer) -> None:
     fault = adapty_server.slow_next("GET", delay_ms=2000, times=10)
     started = time.perf_counter()
     with (
