@@ -3,8 +3,10 @@ plugin starts for this session, and their reset between tests."""
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable
+from pathlib import Path
 
 import httpx
 import pytest
@@ -15,6 +17,17 @@ pytest_plugins = ["pytester"]
 
 RunInner = Callable[..., pytest.RunResult]
 PATH = "/api/v2/server-side-api/profile/"
+README = Path(__file__).resolve().parents[2] / "README.md"
+README_SECTION = "### Faults on demand"
+
+
+def readme_example() -> str:
+    """The Python block of the README's faults section."""
+    text = README.read_text(encoding="utf-8")
+    section = text[text.index(README_SECTION) :]
+    match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
+    assert match is not None, "the README's faults section has no Python example"
+    return match.group(1)
 
 
 def call(server: AdaptyServer, method: str, user: str = "u1") -> httpx.Response:
@@ -82,7 +95,10 @@ def test_a_fault_the_server_refuses_raises_value_error(adapty_server: AdaptyServ
     assert adapty_server.faults() == []
 
 
-def test_faults_never_outlive_their_test(pytester: pytest.Pytester, run_inner: RunInner) -> None:
+def test_the_readme_example_passes_and_faults_never_outlive_their_test(
+    pytester: pytest.Pytester, run_inner: RunInner
+) -> None:
+    pytester.makepyfile(test_readme=readme_example())
     pytester.makepyfile(
         test_leak="""
 import pytest
@@ -107,4 +123,4 @@ def test_kept_store_starts_without_faults(adapty_server):
     assert adapty_server.faults() == []
 """
     )
-    run_inner("-v").assert_outcomes(passed=4)
+    run_inner("-v").assert_outcomes(passed=7)
