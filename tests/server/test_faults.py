@@ -495,3 +495,20 @@ def test_a_dropped_connection_sends_no_bytes(shared_server: Any) -> None:
     assert received == b""
     assert "Exception in ASGI application" not in shared_server.log()
     assert "returned without" not in shared_server.log()
+
+
+def test_a_held_back_answer_has_done_its_work(shared_server: Any) -> None:
+    """A delay-only fault runs the request at once: a client that gives up still created."""
+    httpx.delete(f"{shared_server.url}/_recorded/profiles", headers=AUTH).raise_for_status()
+    response = httpx.post(
+        f"{shared_server.url}{FAULTS}", headers=AUTH, json={"method": "POST", "delay_ms": 1500}
+    )
+    assert response.status_code == 201
+    started = time.perf_counter()
+    with pytest.raises(httpx.ReadTimeout):
+        httpx.post(f"{shared_server.url}{PATH}", headers=who(USER), json={}, timeout=0.2)
+    listed = httpx.get(f"{shared_server.url}/_recorded/profiles", headers=AUTH).json()
+    assert time.perf_counter() - started < 1.5  # looked before the answer was due
+    assert [p["customer_user_id"] for p in listed["profiles"]] == [USER]
+    again = httpx.post(f"{shared_server.url}{PATH}", headers=who(USER), json={})
+    assert again.status_code == 409  # why a create is not retried blindly
