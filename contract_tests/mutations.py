@@ -288,10 +288,14 @@ def _faults_one_use_too_many(app: Any) -> Any:
             if taken is not None:
                 return taken
             for fault in self.all():
-                if fault.id not in self.extra_used and fault.remaining == 0:
-                    if fault.path == path and fault.method in (None, method):
-                        self.extra_used.add(fault.id)
-                        return fault
+                used_up_here = fault.remaining == 0 and fault.path == path
+                if (
+                    used_up_here
+                    and fault.method in (None, method)
+                    and fault.id not in self.extra_used
+                ):
+                    self.extra_used.add(fault.id)
+                    return fault
             return None
 
     app.state.runtime.faults = OneUseTooMany()
