@@ -268,6 +268,66 @@ def _lend_an_api_key(app: ASGIApp) -> ASGIApp:
     return lend
 
 
+def _faults_store_writes(app: Any) -> Any:
+    """The app with a fault layer that runs the endpoint (its answer thrown away) before
+    answering a status fault: the write happens, the client sees the fault."""
+    from starlette.middleware import Middleware
+
+    from recorded_server.fault_middleware import FaultMiddleware
+
+    class StoringFaults(FaultMiddleware):
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            if scope.get("type") == "http" and not scope["path"].startswith("/_recorded/"):
+                upcoming = [
+                    fault
+                    for fault in self.runtime.faults.all()
+                    if fault.matches(scope["method"], scope["path"])
+                ]
+                if upcoming and upcoming[0].status is not None:
+
+                    async def discard(message: Message) -> None:
+                        pass
+
+                    await self.app(scope, receive, discard)
+            await super().__call__(scope, receive, send)
+
+    app.user_middleware = [
+        Middleware(StoringFaults, *layer.args, **layer.kwargs)
+        if layer.cls is FaultMiddleware
+        else layer
+        for layer in app.user_middleware
+    ]
+    return app
+
+
+def _faults_one_use_too_many(app: Any) -> Any:
+    """The app with a fault store whose faults answer ``times + 1`` requests."""
+    from recorded_server.faults import Fault, FaultStore
+
+    class OneUseTooMany(FaultStore):
+        def __init__(self) -> None:
+            super().__init__()
+            self.extra_used: set[int] = set()
+
+        def take(self, method: str, path: str) -> Fault | None:
+            taken = super().take(method, path)
+            if taken is not None:
+                return taken
+            for fault in self.all():
+                used_up_here = fault.remaining == 0 and fault.path == path
+                if (
+                    used_up_here
+                    and fault.method in (None, method)
+                    and fault.id not in self.extra_used
+                ):
+                    self.extra_used.add(fault.id)
+                    return fault
+            return None
+
+    app.state.runtime.faults = OneUseTooMany()
+    return app
+
+
 @dataclass(frozen=True)
 class Mutant:
     """A deliberately broken server variant: how it breaks the contract, and how it is built."""
@@ -286,6 +346,7 @@ _STATEFUL = "contract_tests/test_stateful.py"
 _SCHEMATHESIS = "contract_tests/test_schemathesis.py"
 _PROTOCOL = "contract_tests/test_protocol.py"
 _ATTACH = "contract_tests/test_attach.py"
+_FAULTS = "contract_tests/test_faults.py"
 
 SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
@@ -379,6 +440,20 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
         built_with="request middleware: puts the server's own key on every profile request",
         wrap=_lend_an_api_key,
         tests=(_SCHEMATHESIS,),
+    ),
+    Mutant(
+        name="faults-store-writes",
+        breaks="a request answered by a fault still stores its write",
+        built_with="a fault layer that runs the endpoint before answering the fault's status",
+        wrap=_faults_store_writes,
+        tests=(_FAULTS,),
+    ),
+    Mutant(
+        name="fault-one-use-too-many",
+        breaks="a fault answers times + 1 requests",
+        built_with="a fault store that hands out one more use of each fault",
+        wrap=_faults_one_use_too_many,
+        tests=(_FAULTS,),
     ),
 )
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from recorded_server import errors, inspection
 from recorded_server.auth import ApiKeyMiddleware
+from recorded_server.fault_middleware import FaultMiddleware
 from recorded_server.profile_api import PROFILE_PATH, profile_endpoint
 from recorded_server.request_log import RequestLogMiddleware
 from recorded_server.runtime import Runtime
@@ -46,6 +47,7 @@ def create_app(settings: Settings | None = None) -> Starlette:
                 on_unhandled=runtime.count_unhandled,
             ),
             Middleware(ApiKeyMiddleware, api_key=settings.api_key),
+            Middleware(FaultMiddleware, runtime=runtime),
         ],
         exception_handlers={errors.ApiError: _api_error, HTTPException: _http_error},
         lifespan=runtime.lifespan,

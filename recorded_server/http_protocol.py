@@ -10,11 +10,13 @@ one answer; everything else is uvicorn's.
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 import h11
 from uvicorn.protocols.http.h11_impl import H11Protocol
 
 from recorded_server import errors
+from recorded_server.dropping import with_drop_extension
 from recorded_server.ids import new_request_id
 from recorded_server.records import dumps
 
@@ -28,6 +30,14 @@ def malformed_request_body() -> bytes:
 
 
 class EnvelopeH11Protocol(H11Protocol):
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        # the app may close this connection without an answer (see recorded_server.dropping)
+        self.app = with_drop_extension(self.app, self._close_transport)
+
+    def _close_transport(self) -> None:
+        self.transport.close()
+
     def send_400_response(self, msg: str) -> None:
         request_id = new_request_id()
         body = malformed_request_body()

@@ -9,6 +9,7 @@ from starlette.routing import Route
 
 from recorded_server import errors, limits
 from recorded_server.endpoints import Methods, json_body, json_response
+from recorded_server.fault_api import fault_routes
 from recorded_server.fixture_loader import parse_fixtures
 from recorded_server.headers import is_uuid
 from recorded_server.records import stored_profile
@@ -30,7 +31,10 @@ async def list_profiles(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    await runtime_of(request).storage.clear()
+    """Empty the store, and forget the faults: the reset between tests."""
+    runtime = runtime_of(request)
+    await runtime.storage.clear()
+    runtime.faults.clear()
     return Response(status_code=204)
 
 
@@ -58,4 +62,5 @@ routes = [
     Route(f"{PREFIX}/profiles", Methods({"GET": list_profiles, "DELETE": reset})),
     Route(f"{PREFIX}/profiles/{{profile_id}}", Methods({"GET": read_profile})),
     Route(f"{PREFIX}/fixtures", Methods({"POST": load_fixtures})),
+    *fault_routes,
 ]

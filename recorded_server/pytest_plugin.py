@@ -19,6 +19,10 @@ Fixtures:
   its ``httpx.AsyncClient`` keeps no idle connections, so it works in any event loop
   (``asyncio.run``, ``@pytest.mark.anyio``, pytest-asyncio) and is closed after the test.
 
+Faults on demand (``docs/faults.md``): ``adapty_server.fail_next("GET", status=503, times=2)``,
+``slow_next("GET", delay_ms=2000)`` and ``drop_next("POST")`` make the server answer the next
+requests with an error, late, or not at all (each also a context manager).
+
 ``--adapty-url URL`` (or ``ADAPTY_SERVER_URL``) points the fixtures at another server instead
 (``recorded-server replay``, a shared emulator), with ``--adapty-api-key`` (or ``ADAPTY_API_KEY``).
 The inspection helpers then work only if that server answers ``GET /_recorded/health``; when it
@@ -53,6 +57,8 @@ __all__ = [
     "URL_ENV",
     "AdaptyServer",
     "AdaptyServerError",
+    "FaultInfo",
+    "InjectedFault",
     "ProfileNotStored",
     "StoredProfile",
 ]
@@ -84,6 +90,72 @@ class StoredProfile(TypedDict):
     access_levels: list[dict[str, Any]]
     subscriptions: list[dict[str, Any]]
     non_subscriptions: list[dict[str, Any]]
+
+
+class FaultInfo(TypedDict):
+    """A registered fault as ``/_recorded/faults`` answers it (see ``docs/faults.md``)."""
+
+    id: int
+    method: str | None
+    path: str
+    status: int | None
+    times: int
+    remaining: int
+    retry_after: int | None
+    delay_ms: int | None
+    disconnect: bool
+
+
+class InjectedFault:
+    """A fault registered by ``fail_next``/``slow_next``/``drop_next``/``add_fault``.
+
+    Also a context manager: leaving the ``with`` block removes the fault if uses are left, so
+    it cannot spill into the rest of the test::
+
+        with adapty_server.fail_next("GET", status=503, times=2) as fault:
+            ...
+        assert fault.used == 2
+    """
+
+    def __init__(self, server: AdaptyServer, info: FaultInfo) -> None:
+        self._server = server
+        self.info = info
+        """The fault as registered (``remaining`` as it was then)."""
+        self._used_when_removed = 0
+
+    @property
+    def id(self) -> int:
+        return self.info["id"]
+
+    @property
+    def remaining(self) -> int:
+        """Uses left now (0 when used up or removed)."""
+        for fault in self._server.faults():
+            if fault["id"] == self.id:
+                return fault["remaining"]
+        return 0
+
+    @property
+    def used(self) -> int:
+        """How many requests this fault has answered so far."""
+        for fault in self._server.faults():
+            if fault["id"] == self.id:
+                return fault["times"] - fault["remaining"]
+        return self._used_when_removed
+
+    def remove(self) -> None:
+        """Forget this fault (``DELETE /_recorded/faults/{id}``); nothing if already gone."""
+        self._used_when_removed = self.used
+        self._server._request("DELETE", f"/_recorded/faults/{self.id}", expect=(204, 404))
+
+    def __enter__(self) -> InjectedFault:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.remove()
+
+    def __repr__(self) -> str:
+        return f"<InjectedFault {self.info}>"
 
 
 class AdaptyServerError(RuntimeError):
@@ -210,6 +282,105 @@ class AdaptyServer:
 
         seed = files("recorded_server") / "fixtures" / "seed_profile.json"
         return self.load_fixtures(json.loads(seed.read_bytes()))
+
+    # -- faults on demand (docs/faults.md) ------------------------------------------------
+
+    def fail_next(
+        self,
+        method: str | None,
+        status: int = 503,
+        *,
+        times: int = 1,
+        retry_after: int | None = None,
+        delay_ms: int | None = None,
+        path: str | None = None,
+    ) -> InjectedFault:
+        """Answer the next ``times`` requests of ``method`` (None: any) with ``status``.
+
+        The answer is the contract's error envelope (429: ``too_many_requests``), with
+        ``Retry-After: <retry_after>`` if given, after ``delay_ms`` if given; the request
+        changes nothing. ``path`` defaults to the profile endpoint.
+        """
+        return self.add_fault(
+            method=method,
+            status=status,
+            times=times,
+            retry_after=retry_after,
+            delay_ms=delay_ms,
+            **_given(path=path),
+        )
+
+    def slow_next(
+        self,
+        method: str | None,
+        *,
+        delay_ms: int,
+        times: int = 1,
+        status: int | None = None,
+        path: str | None = None,
+    ) -> InjectedFault:
+        """Answer the next ``times`` requests of ``method`` only after ``delay_ms``.
+
+        Without ``status`` the request then runs as usual (and a create still creates); with
+        one, it is answered with that error and changes nothing.
+        """
+        return self.add_fault(
+            method=method, delay_ms=delay_ms, times=times, status=status, **_given(path=path)
+        )
+
+    def drop_next(
+        self,
+        method: str | None,
+        *,
+        times: int = 1,
+        delay_ms: int | None = None,
+        path: str | None = None,
+    ) -> InjectedFault:
+        """Close the connection of the next ``times`` requests of ``method`` without an answer
+        (httpx raises ``RemoteProtocolError``), after ``delay_ms`` if given; nothing changes."""
+        return self.add_fault(
+            method=method, disconnect=True, times=times, delay_ms=delay_ms, **_given(path=path)
+        )
+
+    def add_fault(self, **fault: Any) -> InjectedFault:
+        """Register a fault as ``POST /_recorded/faults`` takes it (keyword per JSON field)."""
+        self._require_inspection("add_fault()")
+        response = self._request(
+            "POST",
+            "/_recorded/faults",
+            expect=(201, 400, 404, 405),
+            content=json.dumps(fault).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        if response.status_code in (404, 405):
+            raise AdaptyServerError(self._no_fault_api(response))
+        if response.status_code == 400:
+            raise ValueError(f"the server refused the fault {fault}: {response.text[:2000]}")
+        info: FaultInfo = response.json()
+        return InjectedFault(self, info)
+
+    def faults(self) -> list[FaultInfo]:
+        """Every registered fault in order, with the uses left (``GET /_recorded/faults``)."""
+        self._require_inspection("faults()")
+        response = self._request("GET", "/_recorded/faults", expect=(200, 404, 405))
+        if response.status_code != 200:
+            raise AdaptyServerError(self._no_fault_api(response))
+        faults: list[FaultInfo] = response.json()["faults"]
+        return faults
+
+    def clear_faults(self) -> None:
+        """Forget every fault (``DELETE /_recorded/faults``; the reset before a test does too)."""
+        self._require_inspection("clear_faults()")
+        response = self._request("DELETE", "/_recorded/faults", expect=(204, 404, 405))
+        if response.status_code != 204:
+            raise AdaptyServerError(self._no_fault_api(response))
+
+    def _no_fault_api(self, response: httpx.Response) -> str:
+        return (
+            f"the server at {self.url} has no fault API (/_recorded/faults answered"
+            f" {response.status_code}): faults need a recorded server of this version"
+            " (recorded-server serve, or the one the plugin starts)"
+        )
 
     # -- internals ------------------------------------------------------------------------
 
@@ -444,12 +615,21 @@ def adapty_server_session(
 def adapty_server(
     request: pytest.FixtureRequest, adapty_server_session: AdaptyServer
 ) -> AdaptyServer:
-    """The recorded server, emptied before this test (unless marked ``adapty_keep_store``)."""
+    """The recorded server, emptied before this test (unless marked ``adapty_keep_store``),
+    with no faults registered (the reset clears them; a kept store gets them cleared)."""
     server = adapty_server_session
     server._check_alive()
-    if server.has_inspection and request.node.get_closest_marker(KEEP_STORE_MARKER) is None:
-        server.reset()
+    if server.has_inspection:
+        if request.node.get_closest_marker(KEEP_STORE_MARKER) is None:
+            server.reset()
+        else:
+            server._request("DELETE", "/_recorded/faults", expect=(204, 404, 405))
     return server
+
+
+def _given(**values: object) -> dict[str, object]:
+    """The keyword arguments that were given (not None): optional fields the API takes absent."""
+    return {name: value for name, value in values.items() if value is not None}
 
 
 def _make_client(server: AdaptyServer, **httpx_args: Any) -> AuthenticatedClient:

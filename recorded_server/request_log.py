@@ -11,6 +11,7 @@ from collections.abc import Callable
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from recorded_server import errors
+from recorded_server.dropping import ConnectionDropped
 from recorded_server.ids import new_request_id
 from recorded_server.log_output import direct_handler
 
@@ -64,6 +65,8 @@ class RequestLogMiddleware:
 
         try:
             await self.app(scope, receive, send_with_id)
+        except ConnectionDropped:  # a fault, in a harness that cannot drop (not a bug)
+            raise
         except Exception:
             self.on_unhandled()
             error_log.exception("%s unhandled exception (answered 500); this is a bug", request_id)

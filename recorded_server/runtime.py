@@ -16,6 +16,7 @@ from starlette.applications import Starlette
 from starlette.requests import Request
 
 from recorded_server import errors
+from recorded_server.faults import FaultStore
 from recorded_server.fixture_loader import read_fixture_file
 from recorded_server.settings import Settings
 from recorded_server.storage import Storage
@@ -41,6 +42,8 @@ class Runtime:
         self._storage: Storage | None = None
         self._lock = threading.Lock()
         self.fixtures_loaded = 0
+        self.faults = FaultStore()
+        """Faults on demand (``/_recorded/faults``): in memory, this process only."""
 
     @property
     def storage(self) -> Storage:
