@@ -30,6 +30,21 @@ MAX_FIXTURES_BODY = 16 * 1024 * 1024
 BODY_READ_TIMEOUT = 30.0
 """Seconds a client may take to send its whole body before it gets 408."""
 
+DEFAULT_HEADER_TIMEOUT = 10.0
+"""Seconds a connection may take to send a complete request head (from when it opened, or from
+the previous answer) before the server closes it: idle and half-sent connections are reaped."""
+
+KEEP_ALIVE_TIMEOUT = 5
+"""Seconds an idle keep-alive connection stays open after an answer (uvicorn's timer)."""
+
+DEFAULT_MAX_CONNECTIONS = 1000
+"""Most connections open at once; beyond it the oldest one still waiting for its request head is
+closed (or, if every connection is busy with a request, the new one). Lowered automatically to
+fit the process's descriptor limit."""
+
+FD_RESERVE = 32
+"""Descriptors kept free below ``RLIMIT_NOFILE`` for the listening socket, SQLite and logs."""
+
 GRACEFUL_SHUTDOWN_TIMEOUT = 10
 """Seconds uvicorn waits for open requests on SIGTERM before closing them."""
 
