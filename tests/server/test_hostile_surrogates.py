@@ -93,3 +93,21 @@ def test_random_hostile_bodies_never_get_a_5xx() -> None:
             runner.run(client.aclose())
     app.state.runtime.stop()  # type: ignore[attr-defined]
     assert app.state.runtime.unhandled_errors == 0  # type: ignore[attr-defined]
+
+
+def test_a_fixture_with_a_surrogate_customer_user_id_is_rejected_cleanly() -> None:
+    app, client = _app_client()
+    document = (
+        b'{"profiles": [{"profile_id": "5b1b8c1e-1f4c-4d1e-9a55-0d9c2b1e7a01", '
+        b'"customer_user_id": "\\ud800"}]}'
+    )
+
+    async def go() -> httpx.Response:
+        async with client:
+            return await client.post("/_recorded/fixtures", headers=HEADERS, content=document)
+
+    response = asyncio.run(go())
+    assert response.status_code == 400, response.text
+    assert response.json()["errors"][0]["source"] == "profiles.0.customer_user_id"
+    app.state.runtime.stop()  # type: ignore[attr-defined]
+    assert app.state.runtime.unhandled_errors == 0  # type: ignore[attr-defined]
