@@ -12,6 +12,10 @@ MAX_ATTRIBUTES = 30
 MAX_STORED_ATTRIBUTES = 30
 """Most custom attributes a profile keeps after the request's merge (a cross-request rule)."""
 
+MAX_INSTALLATION_METAS = 100
+"""Most installation metas (distinct ``device_id`` values) a profile keeps; a request adding one
+more gets 400 and stores nothing (an attacker cycling device ids cannot grow a profile forever)."""
+
 MAX_KEY_LENGTH = 30
 """Most code points in a custom attribute key."""
 
