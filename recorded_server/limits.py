@@ -28,6 +28,9 @@ MAX_CUSTOMER_USER_ID_LENGTH = 255
 DEFAULT_MAX_BODY = 65536
 """Default request body limit in bytes (64 KiB); larger bodies get 413."""
 
+PROFILES_PAGE_SIZE = 1000
+"""Most profiles in one ``GET /_recorded/profiles`` answer (the ``limit`` parameter's maximum)."""
+
 MAX_FIXTURES_BODY = 16 * 1024 * 1024
 """Body limit of ``POST /_recorded/fixtures`` (fixture documents may be larger than a profile)."""
 

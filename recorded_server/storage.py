@@ -353,6 +353,10 @@ class Storage:
     async def all(self) -> list[ProfileRecord]:
         return await self.read(_select_all)
 
+    async def page(self, offset: int, limit: int) -> list[ProfileRecord]:
+        """At most ``limit`` profiles in insertion order, skipping the first ``offset``."""
+        return await self.read(lambda conn: _select_page(conn, offset, limit))
+
     async def clear(self) -> None:
         await self.write(_delete_all)
 
@@ -409,6 +413,12 @@ def _select(conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
 
 def _select_all(conn: sqlite3.Connection) -> list[ProfileRecord]:
     rows = conn.execute(f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid").fetchall()
+    return [ProfileRecord.from_document(*row) for row in rows]
+
+
+def _select_page(conn: sqlite3.Connection, offset: int, limit: int) -> list[ProfileRecord]:
+    query = f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid LIMIT ? OFFSET ?"
+    rows = conn.execute(query, (limit, offset)).fetchall()
     return [ProfileRecord.from_document(*row) for row in rows]
 
 
