@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recorded_server import limits
 from recorded_server.cassettes import CassetteError, Redactor, load_cassettes, valid_scenario_name
 
 DEFAULT_HOST = "127.0.0.1"
@@ -101,6 +102,7 @@ def _run_record(args: argparse.Namespace) -> int:
         redactor=Redactor.build(body_fields=args.redact, headers=args.redact_header),
         timeout=args.timeout,
         append=args.append,
+        max_body=args.max_body,
     )
     app = create_recorder_app(config)
     return _serve(
@@ -207,9 +209,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="upstream timeout; past it the caller gets 504 upstream_timeout (30)",
     )
     record.add_argument(
+        "--max-body",
+        type=int,
+        default=limits.MAX_RECORD_BODY,
+        metavar="BYTES",
+        help=f"largest request body forwarded; larger ones get 413 ({limits.MAX_RECORD_BODY})",
+    )
+    record.add_argument(
         "--append",
         action="store_true",
-        help="add to existing cassettes instead of starting them afresh",
+        help="add to existing cassettes; without it an existing cassette is never written to",
     )
     record.set_defaults(func=_run_record)
 

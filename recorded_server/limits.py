@@ -34,6 +34,18 @@ PROFILES_PAGE_SIZE = 1000
 MAX_FIXTURES_BODY = 16 * 1024 * 1024
 """Body limit of ``POST /_recorded/fixtures`` (fixture documents may be larger than a profile)."""
 
+MAX_CASSETTE_BODY = 16 * 1024 * 1024
+"""Most bytes in one recorded body (as stored, and after undoing its gzip or deflate encoding)."""
+
+MAX_RECORD_BODY = 1024 * 1024
+"""Default request body limit of ``record`` (1 MiB: room to record the upstream's own 413)."""
+
+MAX_CASSETTE_FILE = 64 * 1024 * 1024
+"""Largest cassette file ``replay``, ``verify`` and ``record --append`` read."""
+
+MAX_CASSETTE_DEPTH = 100
+"""Deepest nesting of a cassette document (YAML) or of a JSON body in it."""
+
 BODY_READ_TIMEOUT = 30.0
 """Seconds a client may take to send its whole body before it gets 408."""
 
