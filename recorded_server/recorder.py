@@ -103,7 +103,8 @@ async def _bounded_stream(chunks: AsyncIterator[bytes], limit: int) -> bytes | N
     return b"".join(parts)
 
 
-async def _bounded_body(request: Request, limit: int) -> bytes | None:
+async def bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it is over ``limit`` bytes (the rest is not read)."""
     length = request.headers.get("content-length", "")
     if length.isascii() and length.isdigit() and int(length) > limit:
         return None
@@ -185,7 +186,7 @@ class _Proxy:
         refusal = self.writer.refusal(name)
         if refusal is not None:
             return envelope_response(409, "cassette_exists", [(SCENARIO_HEADER, [refusal])])
-        body = await _bounded_body(request, self.config.max_body)
+        body = await bounded_body(request, self.config.max_body)
         if body is None:
             return envelope_response(
                 413,
