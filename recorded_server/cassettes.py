@@ -156,9 +156,7 @@ class Cassette:
     interactions: tuple[Interaction, ...]
 
 
-def decode_content(
-    body: bytes, encoding: str | None, limit: int | None = None
-) -> bytes | None:
+def decode_content(body: bytes, encoding: str | None, limit: int | None = None) -> bytes | None:
     """``body`` without its Content-Encoding; None when the encoding is one we cannot undo, or
     when undoing it would pass ``limit`` bytes (``limits.MAX_CASSETTE_BODY`` by default: a
     3 MB gzip bomb is not inflated to 3 GiB)."""
@@ -212,12 +210,12 @@ class _CassetteLoader(yaml.SafeLoader):
 
     def compose_node(self, parent: Any, index: Any) -> Any:
         if self.check_event(yaml.AliasEvent):
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, "YAML aliases (*name) are not allowed in a cassette", mark
             )
         if self._depth >= limits.MAX_CASSETTE_DEPTH:
-            mark = self.peek_event().start_mark
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
             raise yaml.composer.ComposerError(
                 None, None, f"nested deeper than {limits.MAX_CASSETTE_DEPTH} levels", mark
             )
@@ -726,7 +724,8 @@ class Redactor:
     def redact(self, interaction: Interaction) -> Interaction:
         """``interaction`` with its secrets and the chosen fields redacted."""
         secrets: list[str] = [
-            v for _, v in _secret_query_values(interaction.request.uri)
+            v
+            for _, v in _secret_query_values(interaction.request.uri)
             if len(v) >= _MIN_SCRUBBED_SECRET
         ]
         request_headers = self._headers(interaction.request.headers, secrets)

@@ -7,8 +7,6 @@ turns each error it meets, at start or while running, into one of these sentence
 
 from __future__ import annotations
 
-import sqlite3
-
 __all__ = ["describe", "foreign_tables_problem"]
 
 _BY_CODE = {

@@ -21,6 +21,7 @@ What this subclass adds to uvicorn's protocol:
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import time
 from typing import Any, ClassVar
@@ -153,10 +154,8 @@ class EnvelopeH11Protocol(H11Protocol):
 
     def _close(self) -> None:
         self._cancel_head_timer()
-        try:
+        with contextlib.suppress(h11.LocalProtocolError):
             self.conn.send(h11.ConnectionClosed())
-        except h11.LocalProtocolError:
-            pass
         self.transport.close()
 
     # --- closing after answers that leave the body unread, and after CL+TE ------------------

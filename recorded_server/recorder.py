@@ -171,9 +171,7 @@ class _Proxy:
             RecordedRequest(
                 method=request.method,
                 uri=str(request.url),
-                headers=tuple(
-                    (n.decode("latin-1"), v.decode("latin-1")) for n, v in raw_headers
-                ),
+                headers=tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in raw_headers),
                 body=b"",
             )
         )

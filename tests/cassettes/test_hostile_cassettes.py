@@ -31,7 +31,10 @@ def _cassette(status: object = 200, header: str = "ok", body: str = "{}") -> str
 ALIAS_BOMB = "version: 1\n" + "\n".join(
     [
         "a: &a [x, x, x, x, x, x, x, x, x, x]",
-        *(f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]" for i in range(8)),
+        *(
+            f"{chr(98 + i)}: &{chr(98 + i)} [{', '.join(['*' + chr(97 + i)] * 10)}]"
+            for i in range(8)
+        ),
         "interactions: [*i]",
     ]
 )

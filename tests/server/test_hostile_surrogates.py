@@ -39,9 +39,7 @@ surrogate_text = st.text(
     max_size=20,
 )
 hostile_values = st.recursive(
-    st.none()
-    | st.integers(min_value=-(10**400), max_value=10**400)
-    | surrogate_text,
+    st.none() | st.integers(min_value=-(10**400), max_value=10**400) | surrogate_text,
     lambda inner: st.lists(inner, max_size=3) | st.dictionaries(surrogate_text, inner, max_size=3),
     max_leaves=10,
 )
@@ -79,7 +77,9 @@ def test_random_hostile_bodies_never_get_a_5xx() -> None:
     app, client = _app_client()
     with asyncio.Runner() as runner:
 
-        @settings(max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck))
+        @settings(
+            max_examples=FUZZ_EXAMPLES, deadline=None, suppress_health_check=list(HealthCheck)
+        )
         @given(value=hostile_values, nest=st.integers(min_value=0, max_value=3000))
         def check(value: object, nest: int) -> None:
             body = json.dumps({"custom_attributes": [{"key": "k", "value": value}], "x": value})

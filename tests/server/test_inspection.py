@@ -371,4 +371,3 @@ async def _check_pages(api: Target) -> None:
     for bad_query in ("limit=3", "offset=-1", "limit=x"):
         response = await api.client.get(f"/_recorded/profiles?{bad_query}", headers=AUTH)
         assert response.status_code == 400, response.text
-
