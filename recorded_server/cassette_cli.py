@@ -21,6 +21,16 @@ DEFAULT_RECORD_PORT = 8081
 DEFAULT_REPLAY_PORT = 8082
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
+
+
 def _positive_float(text: str) -> float:
     try:
         value = float(text)
@@ -210,7 +220,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     record.add_argument(
         "--max-body",
-        type=int,
+        type=_positive_int,
         default=limits.MAX_RECORD_BODY,
         metavar="BYTES",
         help=f"largest request body forwarded; larger ones get 413 ({limits.MAX_RECORD_BODY})",
