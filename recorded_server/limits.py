@@ -44,7 +44,8 @@ MAX_CASSETTE_FILE = 64 * 1024 * 1024
 """Largest cassette file ``replay``, ``verify`` and ``record --append`` read."""
 
 MAX_CASSETTE_DEPTH = 100
-"""Deepest nesting of a cassette document (YAML) or of a JSON body in it."""
+"""Deepest nesting of a cassette's YAML document (JSON bodies too deep for Python's parser are
+reported as "not a JSON document" by verify)."""
 
 BODY_READ_TIMEOUT = 30.0
 """Seconds a client may take to send its whole body before it gets 408."""
