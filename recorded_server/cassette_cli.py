@@ -123,6 +123,7 @@ def _run_record(args: argparse.Namespace) -> int:
 def _run_replay(args: argparse.Namespace) -> int:
     from recorded_server.replay import create_replay_app
 
+    _apply_cassette_limits(args)
     try:
         app = create_replay_app(
             Path(args.cassettes),
@@ -148,6 +149,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     from recorded_server.verify import verify_cassettes
 
     directory = Path(args.cassettes)
+    _apply_cassette_limits(args)
     try:
         cassettes = load_cassettes(directory)
     except CassetteError as exc:
@@ -167,6 +169,29 @@ def _run_verify(args: argparse.Namespace) -> int:
     for line in report.lines(spec_name):
         print(line)
     return 0 if report.clean else 1
+
+
+def _add_cassette_limits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-cassette-size",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"largest cassette file read ({limits.MAX_CASSETTE_FILE})",
+    )
+    parser.add_argument(
+        "--max-cassette-body",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"largest body in a cassette, also after gunzip ({limits.MAX_CASSETTE_BODY})",
+    )
+
+
+def _apply_cassette_limits(args: argparse.Namespace) -> None:
+    """The command's cassette limits, for this process (read by the loader at call time)."""
+    if args.max_cassette_size is not None:
+        limits.MAX_CASSETTE_FILE = args.max_cassette_size
+    if args.max_cassette_body is not None:
+        limits.MAX_CASSETTE_BODY = args.max_cassette_body
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -260,6 +285,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="once every recording of a request is played, play the last one again",
     )
+    _add_cassette_limits(replay)
     replay.set_defaults(func=_run_replay)
 
     verify = subparsers.add_parser(
@@ -274,6 +300,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.add_argument(
         "--spec", metavar="PATH", help="OpenAPI document (default: the bundled one)"
     )
+    _add_cassette_limits(verify)
     verify.set_defaults(func=_run_verify)
 
 

@@ -246,7 +246,9 @@ def _check_header(name: str, value: str, where: str, path: Path | str) -> None:
 def _check_body_size(body: bytes, where: str, path: Path | str) -> bytes:
     if len(body) > limits.MAX_CASSETTE_BODY:
         raise _fail(
-            path, f"{where}.body is {len(body)} bytes, over the {limits.MAX_CASSETTE_BODY} limit"
+            path,
+            f"{where}.body is {len(body)} bytes, over the {limits.MAX_CASSETTE_BODY}-byte limit "
+            "(--max-cassette-body)",
         )
     return body
 
@@ -341,7 +343,9 @@ def load_cassette(path: Path) -> Cassette:
         size = path.stat().st_size
         if size > limits.MAX_CASSETTE_FILE:
             raise _fail(
-                path, f"is {size} bytes, over the {limits.MAX_CASSETTE_FILE}-byte cassette limit"
+                path,
+                f"is {size} bytes, over the {limits.MAX_CASSETTE_FILE}-byte cassette limit "
+                "(--max-cassette-size)",
             )
         text = path.read_bytes()
     except OSError as exc:

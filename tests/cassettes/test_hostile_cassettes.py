@@ -95,3 +95,14 @@ def test_a_gzip_bomb_is_not_inflated_past_the_limit() -> None:
     assert len(bomb) < limits.MAX_CASSETTE_BODY // 100
     assert decode_content(bomb, "gzip") is None
     assert decode_content(gzip.compress(b'{"a": 1}'), "gzip") == b'{"a": 1}'
+
+
+def test_the_cassette_limits_are_cli_options(tmp_path: Path) -> None:
+    (tmp_path / "big.yaml").write_text(_cassette(body="x" * 2000), encoding="utf-8")
+    result = run_cli("verify", "--cassettes", str(tmp_path), "--max-cassette-size", "1000")
+    assert result.returncode == 2, result.stderr
+    assert "over the 1000-byte cassette limit (--max-cassette-size)" in result.stderr
+    result = run_cli("verify", "--cassettes", str(tmp_path), "--max-cassette-body", "1000")
+    assert result.returncode == 2, result.stderr
+    assert "over the 1000-byte limit (--max-cassette-body)" in result.stderr
+    assert "Traceback" not in result.stderr
