@@ -381,8 +381,11 @@ class Storage:
 
     async def put_many(self, records: Iterable[ProfileRecord]) -> int:
         """Insert or replace profiles by profile_id, all or nothing (409 when a customer_user_id
-        belongs to another profile)."""
-        rows = [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        belongs to another profile). The documents are serialized off the event loop."""
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(
+            None, lambda: [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        )
         return await self.write(lambda conn: _put_many(conn, rows))
 
     def put_many_blocking(self, records: Iterable[ProfileRecord]) -> int:
