@@ -10,7 +10,7 @@ from starlette.routing import Route
 
 from recorded_server import errors, limits
 from recorded_server.body import parse_json, read_body
-from recorded_server.endpoints import Methods, json_body, json_response
+from recorded_server.endpoints import Methods, json_response
 from recorded_server.fault_api import fault_routes
 from recorded_server.fixture_loader import parse_fixtures
 from recorded_server.headers import check_content_type, first_header, is_uuid
