@@ -61,8 +61,18 @@ async def test_a_chunked_body_over_the_limit_is_413(api: Target) -> None:
             yield b"a" * 1024
         yield b'"}'
 
-    response = await api.client.post(PATH, headers={**who("chunked"), **JSON}, content=chunks())
+    try:
+        response = await api.client.post(
+            PATH, headers={**who("chunked"), **JSON}, content=chunks()
+        )
+    except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
+        # Over a socket the 413 comes before the body is read, with `Connection: close`, and
+        # nothing more is read (the limits under attack): a client still sending the rest may
+        # see the connection reset before it reads the answer.
+        assert api.mode == "socket"
+        return
     assert_error(response, too_large())
+    assert api.mode != "socket" or response.headers["connection"] == "close"
 
 
 async def test_a_chunked_body_within_the_limit_is_accepted(api: Target) -> None:
