@@ -62,9 +62,7 @@ async def test_a_chunked_body_over_the_limit_is_413(api: Target) -> None:
         yield b'"}'
 
     try:
-        response = await api.client.post(
-            PATH, headers={**who("chunked"), **JSON}, content=chunks()
-        )
+        response = await api.client.post(PATH, headers={**who("chunked"), **JSON}, content=chunks())
     except (httpx.ReadError, httpx.WriteError, httpx.RemoteProtocolError):
         # Over a socket the 413 comes before the body is read, with `Connection: close`, and
         # nothing more is read (the limits under attack): a client still sending the rest may
