@@ -96,7 +96,9 @@ _LIVE_PARTS: list[str] = []
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The thorough (nightly) budget runs longer than pytest-timeout's default per test."""
-    _LIVE_PARTS[:] = [item.nodeid for item in items if "target" in item.fixturenames]
+    _LIVE_PARTS[:] = [
+        item.nodeid for item in items if "target" in getattr(item, "fixturenames", ())
+    ]
     if selected_profile() == "thorough":
         for item in items:
             if item.get_closest_marker("timeout") is None:

@@ -111,9 +111,7 @@ class Budget:
 class PacedTransport(httpx.BaseTransport):
     """Sends through ``inner`` at most ``max_rps`` requests per second; counts every send."""
 
-    def __init__(
-        self, inner: httpx.BaseTransport, budget: Budget, max_rps: float | None
-    ) -> None:
+    def __init__(self, inner: httpx.BaseTransport, budget: Budget, max_rps: float | None) -> None:
         self.inner = inner
         self.budget = budget
         self.interval = 0.0 if max_rps is None else 1.0 / max_rps

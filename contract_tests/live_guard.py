@@ -27,6 +27,7 @@ each request is:
 
 from __future__ import annotations
 
+import contextlib
 import json
 import shlex
 import threading
@@ -73,7 +74,10 @@ class LiveSafetyError(RuntimeError):
 def _same_shape(original: str, fresh: str) -> str:
     """``fresh`` (a canonical UUID) written as ``original`` writes its UUID."""
     core = original.strip()
-    lead, trail = original[: len(original) - len(original.lstrip())], original[len(original.rstrip()) :]
+    lead, trail = (
+        original[: len(original) - len(original.lstrip())],
+        original[len(original.rstrip()) :],
+    )
     prefix = suffix = ""
     if core.lower().startswith("urn:uuid:"):
         prefix, core = core[:9], core[9:]
@@ -100,12 +104,18 @@ class _Ledger:
 class LiveRun:
     """One live run: its settings, ids, budget, transport stack and what it created."""
 
-    def __init__(self, settings: LiveSettings, ids: RunIds = IDS) -> None:
+    def __init__(
+        self,
+        settings: LiveSettings,
+        ids: RunIds = IDS,
+        *,
+        network: httpx.BaseTransport | None = None,
+    ) -> None:
         self.settings = settings
         self.ids = ids
         self.budget = Budget(settings.max_requests)
         self.paced = PacedTransport(
-            httpx.HTTPTransport(retries=0), self.budget, settings.max_rps
+            network or httpx.HTTPTransport(retries=0), self.budget, settings.max_rps
         )
         self.transport = _GuardTransport(self, RetryTransport(self.paced, retry=RETRY_429))
         self.replaced = 0
@@ -152,15 +162,21 @@ class LiveRun:
                     raw_value = kept.encode("utf-8")
                 identities[name].append(kept)
             headers.append((raw_name, raw_value))
-        part = "cleanup" if getattr(self.paced.cleanup, "active", False) else (
-            f"{self.budget.parts_started:03d}"
+        part = (
+            "cleanup"
+            if getattr(self.paced.cleanup, "active", False)
+            else (f"{self.budget.parts_started:03d}")
         )
         headers.append((SCENARIO_HEADER.encode("ascii"), f"contract-{part}".encode("ascii")))
         path = request.url.raw_path
         self._check_inspection(request.method, request.url.path, request)
         url = self._real.copy_with(raw_path=self._real.raw_path.rstrip(b"/") + path)
         sent = httpx.Request(
-            request.method, url, headers=headers, content=request.content, extensions=request.extensions
+            request.method,
+            url,
+            headers=headers,
+            content=request.content,
+            extensions=request.extensions,
         )
         return sent, identities
 
@@ -218,7 +234,10 @@ class LiveRun:
             self.budget.outstanding -= 1
 
     def book(
-        self, request: httpx.Request, identities: dict[str, list[str]], response: httpx.Response | None
+        self,
+        request: httpx.Request,
+        identities: dict[str, list[str]],
+        response: httpx.Response | None,
     ) -> None:
         """Note what the exchange created or deleted."""
         if request.url.path.rstrip("/") != PROFILE_PATH.rstrip("/"):
@@ -226,10 +245,8 @@ class LiveRun:
         users = identities[USER_HEADER]
         profiles = []
         for value in identities[PROFILE_HEADER]:
-            try:
+            with contextlib.suppress(ValueError):
                 profiles.append(str(uuid.UUID(value.strip())))
-            except ValueError:
-                pass
         method = request.method.upper()
         with self._lock:
             if method == "POST" and (response is None or response.status_code >= 500):
@@ -251,9 +268,10 @@ class LiveRun:
                         self.ledger.alive[profile_id] = user
                     self._learned.add(profile_id)
             if method == "DELETE" and response.status_code in (204, 404):
-                for profile_id in profiles or [
-                    pid for pid, user in self.ledger.alive.items() if user in users
-                ][:1]:
+                for profile_id in (
+                    profiles
+                    or [pid for pid, user in self.ledger.alive.items() if user in users][:1]
+                ):
                     self._note_deleted(profile_id)
 
     # --- cleanup -----------------------------------------------------------------------------
@@ -282,10 +300,11 @@ class LiveRun:
                     self.ledger.left.append(self._curl(identity))
 
     def _curl(self, identity: dict[str, str]) -> str:
-        (name, value), = identity.items()
+        ((name, value),) = identity.items()
+        url = shlex.quote(self.settings.base_url + PROFILE_PATH)
         return (
             f'curl -sS -X DELETE -H "Authorization: Api-Key $CONTRACT_API_KEY" '
-            f"-H {shlex.quote(f'{name}: {value}')} {shlex.quote(self.settings.base_url + PROFILE_PATH)}"
+            f"-H {shlex.quote(f'{name}: {value}')} {url}"
         )
 
     def summary_lines(self) -> list[str]:
@@ -337,9 +356,9 @@ class _GuardTransport(httpx.BaseTransport):
             response = self.inner.handle_request(sent)
             response.read()
         except httpx.HTTPError:
-            self.run.book(sent, identities, None)
+            self.run.book(request, identities, None)
             raise
-        self.run.book(sent, identities, response)
+        self.run.book(request, identities, response)
         return response
 
     def close(self) -> None:

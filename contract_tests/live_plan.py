@@ -33,8 +33,7 @@ def plan_lines(
     lines += [
         "operations:",
         f"  POST, GET, PATCH, DELETE {PROFILE} (the profile endpoint; bodies valid and invalid)",
-        f"  PUT, OPTIONS, TRACE, QUERY... {PROFILE} and GET of unknown paths (expecting 405 / "
-        "404)",
+        f"  PUT, OPTIONS, TRACE, QUERY... {PROFILE} and GET of unknown paths (expecting 405 / 404)",
         "  GET /_recorded/health once: only if it answers 200 (a recorded server), also "
         "GET /_recorded/profiles/<own id> and POST /_recorded/fixtures (own ids only); never a "
         "reset or faults",

@@ -39,7 +39,9 @@ class LiveProxy:
             more = message.get("more_body", False)
         had_length = any(name.lower() == b"content-length" for name, _ in scope["headers"])
         headers = [
-            (name, value) for name, value in scope["headers"] if name.lower() not in _DROPPED_REQUEST
+            (name, value)
+            for name, value in scope["headers"]
+            if name.lower() not in _DROPPED_REQUEST
         ]
         target: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         if scope.get("query_string"):

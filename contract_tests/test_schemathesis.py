@@ -34,7 +34,8 @@ def schemathesis_app(target: Target) -> object | None:
     """In-process, Schemathesis gets an embedded app of its own (it runs the app's lifespan);
     live, the proxy to the run's guard, so that its own probes go through the guard too."""
     if target.kind == "in-process":
-        return embedded_app()
+        app: object = embedded_app()
+        return app
     if target.kind == "live":
         return LiveProxy(target.client)
     return None

@@ -169,17 +169,22 @@ def test_a_seeded_live_run_is_safe_and_replays(tmp_path: Path) -> None:
     assert figures["sent"] <= MAX_REQUESTS and figures["peak"] <= MAX_RPS, figures
     assert recorded_counts.get("passed", 0) > 25 and "failed" not in recorded_counts
 
-    # No request of the run carried a seeded identity, in any case.
-    foreign = {value.lower() for value in [*SEEDED_USERS, *SEEDED_ANONYMOUS, SPEC_PROFILE_ID]}
-    foreign |= {f"00000000-0000-4000-8000-{i:012d}" for i in range(1, len(SEEDED_USERS))}
-    sent_identities: set[str] = set()
+    # No request of the run carried a seeded identity (a profile id in any case). A value that
+    # cannot name a profile, such as `adapty-profile-id: 0`, may pass: the server rejects it.
+    seeded_ids = {SPEC_PROFILE_ID, *SEEDED_ANONYMOUS}
+    seeded_ids |= {f"00000000-0000-4000-8000-{i:012d}" for i in range(1, len(SEEDED_USERS))}
+    sent: dict[str, set[str]] = {"adapty-customer-user-id": set(), "adapty-profile-id": set()}
     for path in sorted(cassettes.glob("*.yaml")):
         for interaction in yaml.safe_load(path.read_text(encoding="utf-8"))["interactions"]:
             for name, values in interaction["request"]["headers"].items():
-                if name.lower() in ("adapty-customer-user-id", "adapty-profile-id"):
-                    sent_identities.update(str(value).strip().lower() for value in values)
-    assert sent_identities, "the cassettes show no identity header: the pattern is out of date"
-    assert not sent_identities & foreign, sorted(sent_identities & foreign)
+                if name.lower() in sent:
+                    sent[name.lower()].update(str(value).strip() for value in values)
+    users, profile_ids = sent["adapty-customer-user-id"], sent["adapty-profile-id"]
+    assert users and profile_ids, "the cassettes show no identity header: the format changed"
+    assert not users & set(SEEDED_USERS), sorted(users & set(SEEDED_USERS))
+    assert not {value.lower() for value in profile_ids} & seeded_ids
+    prefix = re.compile(r"contract-[0-9a-f]{8}-\d+")
+    assert all(prefix.match(user) or not user or len(user) > 255 for user in users), users
 
     # The same seeded run, offline: the upstream is stopped, only the recordings answer.
     with _cli(tmp_path / "replay.log", "replay", "--cassettes", str(cassettes)) as replay:
