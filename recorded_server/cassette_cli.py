@@ -13,11 +13,22 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
+from recorded_server import limits
 from recorded_server.cassettes import CassetteError, Redactor, load_cassettes, valid_scenario_name
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_RECORD_PORT = 8081
 DEFAULT_REPLAY_PORT = 8082
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not an integer: {text!r}") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1: {text!r}")
+    return value
 
 
 def _positive_float(text: str) -> float:
@@ -101,6 +112,7 @@ def _run_record(args: argparse.Namespace) -> int:
         redactor=Redactor.build(body_fields=args.redact, headers=args.redact_header),
         timeout=args.timeout,
         append=args.append,
+        max_body=args.max_body,
     )
     app = create_recorder_app(config)
     return _serve(
@@ -111,6 +123,7 @@ def _run_record(args: argparse.Namespace) -> int:
 def _run_replay(args: argparse.Namespace) -> int:
     from recorded_server.replay import create_replay_app
 
+    _apply_cassette_limits(args)
     try:
         app = create_replay_app(
             Path(args.cassettes),
@@ -136,6 +149,7 @@ def _run_verify(args: argparse.Namespace) -> int:
     from recorded_server.verify import verify_cassettes
 
     directory = Path(args.cassettes)
+    _apply_cassette_limits(args)
     try:
         cassettes = load_cassettes(directory)
     except CassetteError as exc:
@@ -155,6 +169,29 @@ def _run_verify(args: argparse.Namespace) -> int:
     for line in report.lines(spec_name):
         print(line)
     return 0 if report.clean else 1
+
+
+def _add_cassette_limits(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--max-cassette-size",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"largest cassette file read ({limits.MAX_CASSETTE_FILE})",
+    )
+    parser.add_argument(
+        "--max-cassette-body",
+        type=_positive_int,
+        metavar="BYTES",
+        help=f"largest body in a cassette, also after gunzip ({limits.MAX_CASSETTE_BODY})",
+    )
+
+
+def _apply_cassette_limits(args: argparse.Namespace) -> None:
+    """The command's cassette limits, for this process (read by the loader at call time)."""
+    if args.max_cassette_size is not None:
+        limits.MAX_CASSETTE_FILE = args.max_cassette_size
+    if args.max_cassette_body is not None:
+        limits.MAX_CASSETTE_BODY = args.max_cassette_body
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -207,9 +244,16 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         help="upstream timeout; past it the caller gets 504 upstream_timeout (30)",
     )
     record.add_argument(
+        "--max-body",
+        type=_positive_int,
+        default=limits.MAX_RECORD_BODY,
+        metavar="BYTES",
+        help=f"largest request body forwarded; larger ones get 413 ({limits.MAX_RECORD_BODY})",
+    )
+    record.add_argument(
         "--append",
         action="store_true",
-        help="add to existing cassettes instead of starting them afresh",
+        help="add to existing cassettes; without it an existing cassette is never written to",
     )
     record.set_defaults(func=_run_record)
 
@@ -241,6 +285,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         action="store_true",
         help="once every recording of a request is played, play the last one again",
     )
+    _add_cassette_limits(replay)
     replay.set_defaults(func=_run_replay)
 
     verify = subparsers.add_parser(
@@ -255,6 +300,7 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     verify.add_argument(
         "--spec", metavar="PATH", help="OpenAPI document (default: the bundled one)"
     )
+    _add_cassette_limits(verify)
     verify.set_defaults(func=_run_verify)
 
 

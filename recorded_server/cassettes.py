@@ -26,7 +26,6 @@ is written.
 from __future__ import annotations
 
 import contextlib
-import gzip
 import json
 import os
 import re
@@ -39,9 +38,11 @@ from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, unquote_plus, urlsplit, urlunsplit
 
 import yaml
+
+from recorded_server import limits
 
 CASSETTE_FORMAT_VERSION = 1
 REDACTED = "REDACTED"
@@ -65,7 +66,14 @@ HOP_BY_HOP_HEADERS = frozenset(
 )
 
 #: Headers whose value is a secret: always redacted before anything is written.
-SECRET_HEADERS = frozenset({"authorization", "proxy-authorization"})
+SECRET_HEADERS = frozenset(
+    {"authorization", "proxy-authorization", "x-api-key", "api-key", "cookie"}
+)
+
+#: Query parameters whose value is a credential: redacted in the URI, scrubbed everywhere else.
+SECRET_QUERY_PARAMETERS = frozenset(
+    {"api_key", "apikey", "api-key", "key", "token", "access_token", "auth", "authorization"}
+)
 
 #: Authorization schemes kept in front of the redacted credentials (the scheme is not secret).
 _KNOWN_AUTH_SCHEMES = frozenset({"api-key", "basic", "bearer", "digest", "token"})
@@ -148,28 +156,101 @@ class Cassette:
     interactions: tuple[Interaction, ...]
 
 
-def decode_content(body: bytes, encoding: str | None) -> bytes | None:
-    """``body`` without its Content-Encoding; None when the encoding is one we cannot undo."""
+def decode_content(body: bytes, encoding: str | None, limit: int | None = None) -> bytes | None:
+    """``body`` without its Content-Encoding; None when the encoding is one we cannot undo, or
+    when undoing it would pass ``limit`` bytes (``limits.MAX_CASSETTE_BODY`` by default: a
+    3 MB gzip bomb is not inflated to 3 GiB)."""
+    cap = limits.MAX_CASSETTE_BODY if limit is None else limit
     codings = [c.strip().lower() for c in (encoding or "").split(",") if c.strip()]
     try:
         for coding in reversed(codings):
             if coding == "identity":
                 continue
             if coding in ("gzip", "x-gzip"):
-                body = gzip.decompress(body)
+                decoded = _inflate(body, 16 + zlib.MAX_WBITS, cap)
             elif coding == "deflate":
                 try:
-                    body = zlib.decompress(body)
+                    decoded = _inflate(body, zlib.MAX_WBITS, cap)
                 except zlib.error:
-                    body = zlib.decompress(body, -zlib.MAX_WBITS)
+                    decoded = _inflate(body, -zlib.MAX_WBITS, cap)
             else:
                 return None
+            if decoded is None:
+                return None
+            body = decoded
     except (OSError, EOFError, zlib.error):
         return None
     return body
 
 
+def _inflate(body: bytes, wbits: int, cap: int) -> bytes | None:
+    """zlib/gzip/raw deflate data inflated, or None past ``cap`` bytes (concatenated gzip
+    members are all read, as :func:`gzip.decompress` does)."""
+    out = bytearray()
+    data = body
+    while data:
+        inflater = zlib.decompressobj(wbits)
+        out += inflater.decompress(data, cap + 1 - len(out))
+        if len(out) > cap or inflater.unconsumed_tail:
+            return None
+        if not inflater.eof:
+            raise zlib.error("truncated compressed data")
+        data = inflater.unused_data.lstrip(b"\0") if wbits > 16 else b""
+    return bytes(out)
+
+
 # --------------------------------------------------------------------------- reading
+
+
+class _CassetteLoader(yaml.SafeLoader):
+    """PyYAML's safe loader without aliases (an alias bomb expands a small file to gigabytes)
+    and with bounded nesting (deep nesting ended in a RecursionError)."""
+
+    _depth = 0
+
+    def compose_node(self, parent: Any, index: Any) -> Any:
+        if self.check_event(yaml.AliasEvent):
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, "YAML aliases (*name) are not allowed in a cassette", mark
+            )
+        if self._depth >= limits.MAX_CASSETTE_DEPTH:
+            mark = self.peek_event().start_mark  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(
+                None, None, f"nested deeper than {limits.MAX_CASSETTE_DEPTH} levels", mark
+            )
+        self._depth += 1
+        try:
+            return super().compose_node(parent, index)
+        finally:
+            self._depth -= 1
+
+
+_TOKEN = re.compile(r"[!#$%&'*+\-.^_`|~0-9A-Za-z]+")
+_BAD_HEADER_VALUE = re.compile(r"[\x00-\x08\x0a-\x1f]")
+
+
+def _check_header(name: str, value: str, where: str, path: Path | str) -> None:
+    if not _TOKEN.fullmatch(name):
+        raise _fail(path, f"{where}.headers: {name!r} is not a valid header name")
+    try:
+        value.encode("latin-1")
+    except UnicodeEncodeError:
+        raise _fail(
+            path, f"{where}.headers[{name!r}]: the value is not Latin-1 (HTTP cannot carry it)"
+        ) from None
+    if _BAD_HEADER_VALUE.search(value):
+        raise _fail(path, f"{where}.headers[{name!r}]: the value has control characters")
+
+
+def _check_body_size(body: bytes, where: str, path: Path | str) -> bytes:
+    if len(body) > limits.MAX_CASSETTE_BODY:
+        raise _fail(
+            path,
+            f"{where}.body is {len(body)} bytes, over the {limits.MAX_CASSETTE_BODY}-byte limit "
+            "(--max-cassette-body)",
+        )
+    return body
 
 
 def _fail(path: Path | str, message: str) -> CassetteError:
@@ -187,6 +268,7 @@ def _headers_from_yaml(value: object, where: str, path: Path | str) -> Headers:
         for item in items:
             if not isinstance(name, str) or not isinstance(item, str | int | float):
                 raise _fail(path, f"{where}.headers[{name!r}] is not a string or a list of them")
+            _check_header(name, str(item), where, path)
             pairs.append((name, str(item)))
     return tuple(pairs)
 
@@ -197,9 +279,12 @@ def _body_from_yaml(value: object, where: str, path: Path | str) -> bytes:
     if value is None:
         return b""
     if isinstance(value, bytes):
-        return value
+        return _check_body_size(value, where, path)
     if isinstance(value, str):
-        return value.encode("utf-8")
+        try:
+            return _check_body_size(value.encode("utf-8"), where, path)
+        except UnicodeEncodeError:
+            raise _fail(path, f"{where}.body has a lone surrogate (not UTF-8 text)") from None
     raise _fail(path, f"{where}.body is neither text nor !!binary")
 
 
@@ -217,6 +302,8 @@ def _interaction_from_yaml(item: object, index: int, path: Path | str) -> Intera
     code = status.get("code") if isinstance(status, Mapping) else status
     if not isinstance(code, int) or isinstance(code, bool):
         raise _fail(path, f"{where}.response.status.code is not an integer")
+    if not 100 <= code <= 599:
+        raise _fail(path, f"{where}.response.status.code {code} is not an HTTP status (100-599)")
     message = status.get("message") if isinstance(status, Mapping) else None
     return Interaction(
         request=RecordedRequest(
@@ -237,7 +324,7 @@ def _interaction_from_yaml(item: object, index: int, path: Path | str) -> Intera
 def parse_cassette(text: str | bytes, path: Path | str = "<cassette>") -> tuple[Interaction, ...]:
     """The interactions of a cassette document (VCR.py YAML, version 1)."""
     try:
-        data = yaml.load(text, Loader=yaml.SafeLoader)
+        data = yaml.load(text, Loader=_CassetteLoader)
     except yaml.YAMLError as exc:
         raise _fail(path, f"not YAML: {exc}") from exc
     if not isinstance(data, Mapping):
@@ -253,6 +340,13 @@ def parse_cassette(text: str | bytes, path: Path | str = "<cassette>") -> tuple[
 def load_cassette(path: Path) -> Cassette:
     """Read one cassette file."""
     try:
+        size = path.stat().st_size
+        if size > limits.MAX_CASSETTE_FILE:
+            raise _fail(
+                path,
+                f"is {size} bytes, over the {limits.MAX_CASSETTE_FILE}-byte cassette limit "
+                "(--max-cassette-size)",
+            )
         text = path.read_bytes()
     except OSError as exc:
         raise _fail(path, f"cannot be read: {exc.strerror}") from exc
@@ -426,13 +520,32 @@ class CassetteWriter:
             raise CassetteError(f"invalid cassette name {name!r}")
         return self.directory / f"{name}.yaml"
 
+    def refusal(self, name: str) -> str | None:
+        """Why an exchange may not be written to cassette ``name``, or None: a file this session
+        did not start is never overwritten (only added to, with ``append``)."""
+        with self._lock:
+            if name in self._interactions or self.append_to_existing:
+                return None
+        if self.path_for(name).exists():
+            return (
+                f"Cassette {name!r} already exists and this record session did not start it: "
+                "pick another scenario name, delete the file, or run record with --append."
+            )
+        return None
+
     def append(self, name: str, interaction: Interaction) -> Path:
-        """Add ``interaction`` to cassette ``name`` and write the file; returns its path."""
+        """Add ``interaction`` to cassette ``name`` and write the file; returns its path.
+
+        Raises :class:`CassetteError` for an existing file this session did not start, unless
+        ``append`` is set (see :meth:`refusal`).
+        """
         path = self.path_for(name)
         with self._lock:
             kept = self._interactions.get(name)
             if kept is None:
                 kept = []
+                if not self.append_to_existing and path.exists():
+                    raise CassetteError(f"{path}: exists; not overwritten (use --append)")
                 if self.append_to_existing and path.exists():
                     kept.extend(load_cassette(path).interactions)
                 self._interactions[name] = kept
@@ -542,6 +655,29 @@ def _scrub_bytes(body: bytes, secrets: Sequence[str]) -> bytes:
     return body
 
 
+def _secret_query_values(uri: str) -> list[tuple[str, str]]:
+    query = urlsplit(uri).query
+    return [
+        (name, value)
+        for name, value in parse_qsl(query, keep_blank_values=True)
+        if name.lower() in SECRET_QUERY_PARAMETERS and value
+    ]
+
+
+def _redact_query(uri: str) -> str:
+    """``uri`` with the values of its secret query parameters replaced (the rest as it was)."""
+    parts = urlsplit(uri)
+    if not parts.query:
+        return uri
+    pieces = []
+    for piece in parts.query.split("&"):
+        name, eq, value = piece.partition("=")
+        if eq and value and unquote_plus(name).lower() in SECRET_QUERY_PARAMETERS:
+            piece = f"{name}={REDACTED}"
+        pieces.append(piece)
+    return urlunsplit(parts._replace(query="&".join(pieces)))
+
+
 @dataclass(frozen=True)
 class Redactor:
     """What is removed from an exchange before it is written.
@@ -570,6 +706,9 @@ class Redactor:
         for name, value in headers:
             if name.lower() in self.headers:
                 secrets.extend(_secrets(value))
+                if name.lower() == "cookie":  # each cookie's value is a secret of its own
+                    cookies = (part.partition("=")[2].strip() for part in value.split(";"))
+                    secrets.extend(c for c in cookies if len(c) >= _MIN_SCRUBBED_SECRET)
                 out.append((name, _redact_header_value(value)))
             else:
                 out.append((name, value))
@@ -579,9 +718,20 @@ class Redactor:
         """``request`` redacted the way it would be written (used by replay to match)."""
         return self.redact(Interaction(request, RecordedResponse(status=0))).request
 
+    def secrets_of(self, request: RecordedRequest) -> list[str]:
+        """The credentials ``request`` carries (secret headers, secret query parameters)."""
+        secrets: list[str] = []
+        self._headers(request.headers, secrets)
+        secrets += [v for _, v in _secret_query_values(request.uri)]
+        return [v for v in secrets if len(v) >= _MIN_SCRUBBED_SECRET]
+
     def redact(self, interaction: Interaction) -> Interaction:
         """``interaction`` with its secrets and the chosen fields redacted."""
-        secrets: list[str] = []
+        secrets: list[str] = [
+            v
+            for _, v in _secret_query_values(interaction.request.uri)
+            if len(v) >= _MIN_SCRUBBED_SECRET
+        ]
         request_headers = self._headers(interaction.request.headers, secrets)
         response_headers = self._headers(interaction.response.headers, secrets)
         secrets.sort(key=len, reverse=True)  # the longest first: a word before a part of it
@@ -594,7 +744,7 @@ class Redactor:
 
         request = replace(
             interaction.request,
-            uri=_scrub(interaction.request.uri, secrets),
+            uri=_scrub(_redact_query(interaction.request.uri), secrets),
             headers=scrub_headers(request_headers),
             body=_scrub_bytes(
                 redact_json_fields(interaction.request.body, self.body_fields), secrets

@@ -122,6 +122,26 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         ),
     )
     parser.add_argument(
+        "--header-timeout",
+        metavar="SECONDS",
+        type=float,
+        help=_help(
+            "close a connection that has not sent a complete request head this many seconds "
+            "after opening or after its previous answer (default: 10)",
+            "header_timeout",
+        ),
+    )
+    parser.add_argument(
+        "--max-connections",
+        metavar="N",
+        type=int,
+        help=_help(
+            "most connections open at once; past it the oldest one still waiting for its "
+            "request head is closed (default: 1000, lowered to fit ulimit -n)",
+            "max_connections",
+        ),
+    )
+    parser.add_argument(
         "--log-level",
         choices=LOG_LEVELS,
         help=_help(
@@ -144,6 +164,8 @@ def _run_serve(args: argparse.Namespace) -> int:
             fixtures=args.fixtures,
             max_body=args.max_body,
             log_level=args.log_level,
+            header_timeout=args.header_timeout,
+            max_connections=args.max_connections,
         )
     except SettingsError as exc:
         print(f"recorded-server serve: error: {exc}", file=sys.stderr)

@@ -52,10 +52,18 @@ def error_response(
     headers: Mapping[str, str] | None = None,
 ) -> Response:
     """A JSON response carrying the contract's error envelope."""
-    body = json.dumps(
-        envelope(status, error_code, errors), ensure_ascii=False, separators=(",", ":")
-    ).encode()
+    body = _encode(envelope(status, error_code, errors))
     return Response(body, status_code=status, headers=headers, media_type="application/json")
+
+
+def _encode(value: object) -> bytes:
+    """UTF-8 JSON; input with lone surrogates (not encodable as UTF-8) is escaped as \\uXXXX
+    instead, so an error body can carry any input and never turns into a 5xx."""
+    text = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    try:
+        return text.encode()
+    except UnicodeEncodeError:
+        return json.dumps(value, ensure_ascii=True, separators=(",", ":")).encode()
 
 
 class ApiError(Exception):

@@ -109,6 +109,15 @@ def parse_fixtures(document: object) -> list[ProfileRecord]:
     return records
 
 
+def _is_unicode_text(text: str) -> bool:
+    """False for text with lone surrogates (valid JSON escapes that UTF-8 cannot encode)."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
+
+
 def _parse_profile(item: Any, source: str, problems: Problems) -> ProfileRecord | None:
     if not isinstance(item, dict):
         problems.add(source, f"Expected an object, but got {json_type(item)}.")
@@ -127,6 +136,10 @@ def _parse_profile(item: Any, source: str, problems: Problems) -> ProfileRecord 
         not isinstance(customer_user_id, str) or not customer_user_id
     ):
         problems.add(f"{source}.customer_user_id", "Must be a non-empty string or null.")
+    elif customer_user_id is not None and not _is_unicode_text(customer_user_id):
+        problems.add(
+            f"{source}.customer_user_id", "Must be Unicode text (a lone surrogate is not)."
+        )
     revenue = item.get("total_revenue_usd", 0.0)
     if (
         isinstance(revenue, bool)

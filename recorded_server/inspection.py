@@ -3,15 +3,17 @@ aside): read everything stored for a profile, list profiles, reset the store, lo
 
 from __future__ import annotations
 
+import anyio.to_thread
 from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 
 from recorded_server import errors, limits
-from recorded_server.endpoints import Methods, json_body, json_response
+from recorded_server.body import parse_json, read_body
+from recorded_server.endpoints import Methods, json_response
 from recorded_server.fault_api import fault_routes
 from recorded_server.fixture_loader import parse_fixtures
-from recorded_server.headers import is_uuid
+from recorded_server.headers import check_content_type, first_header, is_uuid
 from recorded_server.records import stored_profile
 from recorded_server.runtime import runtime_of
 from recorded_server.storage import Lookup
@@ -23,11 +25,32 @@ async def health(request: Request) -> Response:
     return json_response({"status": "ok"})
 
 
+def _page_parameter(request: Request, name: str, default: int, largest: int) -> int:
+    raw = request.query_params.get(name)
+    if raw is None:
+        return default
+    if not raw.isascii() or not raw.isdigit() or int(raw) > largest:
+        raise errors.bad_request(
+            [(name, [f"Must be an integer from 0 to {largest}."])]  # 0 is fine for offset
+        )
+    return int(raw)
+
+
 async def list_profiles(request: Request) -> Response:
+    """Stored profiles in insertion order, a page at a time (``offset``, ``limit``); the body
+    has ``next`` (the next page's path) only when more profiles follow."""
     runtime = runtime_of(request)
-    records = await runtime.storage.all()
+    page_size = limits.PROFILES_PAGE_SIZE
+    offset = _page_parameter(request, "offset", 0, 2**62)
+    limit = _page_parameter(request, "limit", page_size, page_size) or page_size
+    records = await runtime.storage.page(offset, limit + 1)
     app_id = runtime.settings.app_id
-    return json_response({"profiles": [stored_profile(record, app_id) for record in records]})
+    body: dict[str, object] = {
+        "profiles": [stored_profile(record, app_id) for record in records[:limit]]
+    }
+    if len(records) > limit:
+        body["next"] = f"{PREFIX}/profiles?offset={offset + limit}&limit={limit}"
+    return json_response(body)
 
 
 async def reset(request: Request) -> Response:
@@ -52,7 +75,11 @@ async def read_profile(request: Request) -> Response:
 async def load_fixtures(request: Request) -> Response:
     runtime = runtime_of(request)
     limit = max(runtime.settings.max_body, limits.MAX_FIXTURES_BODY)
-    records = parse_fixtures(await json_body(request, limit))
+    headers = request.scope["headers"]
+    check_content_type(first_header(headers, b"content-type"))
+    raw = await read_body(request.receive, first_header(headers, b"content-length"), limit)
+    # Parsing and checking megabytes of fixtures takes seconds: not on the event loop.
+    records = await anyio.to_thread.run_sync(lambda: parse_fixtures(parse_json(raw)))
     loaded = await runtime.storage.put_many(records)
     return json_response({"loaded": loaded})
 

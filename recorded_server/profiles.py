@@ -28,7 +28,7 @@ def new_profile(
     if changes.attributes is not None:
         record.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
     if changes.installation_meta is not None:
-        record.installation_metas = _meta_merged({}, changes.installation_meta)
+        record.installation_metas = _meta_merged({}, changes.installation_meta, problems)
     if problems:
         raise errors.bad_request(problems)
     return record
@@ -50,7 +50,7 @@ def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRe
         result.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
     if changes.installation_meta is not None:
         result.installation_metas = _meta_merged(
-            record.installation_metas, changes.installation_meta
+            record.installation_metas, changes.installation_meta, problems
         )
     if problems:
         raise errors.bad_request(problems)
@@ -100,9 +100,28 @@ def _merged(
     return merged
 
 
-def _meta_merged(stored: dict[str, JSONObject], meta: JSONObject) -> dict[str, JSONObject]:
-    """The entry of the request's device_id updated field by field; other devices untouched."""
+def _meta_merged(
+    stored: dict[str, JSONObject],
+    meta: JSONObject,
+    problems: list[tuple[str | None, list[str]]],
+) -> dict[str, JSONObject]:
+    """The entry of the request's device_id updated field by field; other devices untouched.
+
+    A new device beyond ``limits.MAX_INSTALLATION_METAS`` is a problem (400, nothing stored).
+    """
     merged = dict(stored)
     device_id = meta["device_id"]
+    cap = limits.MAX_INSTALLATION_METAS
+    if device_id not in stored and len(stored) >= cap:
+        problems.append(
+            (
+                "installation_meta.device_id",
+                [
+                    f"A profile keeps at most {cap} installation metas (one per device_id); "
+                    "this would be a new one. Reuse a device_id or delete the profile."
+                ],
+            )
+        )
+        return merged
     merged[device_id] = {**stored.get(device_id, {}), **meta}
     return merged

@@ -221,10 +221,14 @@ class AdaptyServer:
         self._request("DELETE", "/_recorded/profiles", expect=204)
 
     def profiles(self) -> list[StoredProfile]:
-        """Every stored profile (``GET /_recorded/profiles``)."""
+        """Every stored profile (``GET /_recorded/profiles``, page after page)."""
         self._require_inspection("profiles()")
-        body = self._request("GET", "/_recorded/profiles", expect=200).json()
-        profiles: list[StoredProfile] = body["profiles"]
+        profiles: list[StoredProfile] = []
+        path: str | None = "/_recorded/profiles"
+        while path is not None:
+            body = self._request("GET", path, expect=200).json()
+            profiles += body["profiles"]
+            path = body.get("next")
         return profiles
 
     def stored(

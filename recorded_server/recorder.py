@@ -26,6 +26,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from recorded_server import limits
 from recorded_server.cassettes import (
     HOP_BY_HOP_HEADERS,
     CassetteError,
@@ -59,6 +60,10 @@ class RecorderConfig:
     redactor: Redactor = field(default_factory=Redactor)
     timeout: float = DEFAULT_TIMEOUT
     append: bool = False
+    max_body: int = limits.MAX_RECORD_BODY
+    """Largest request body forwarded and recorded; larger ones get 413 (like ``serve``)."""
+    max_response_body: int = limits.MAX_CASSETTE_BODY
+    """Largest upstream response body recorded; larger ones get 502 and nothing is written."""
 
 
 def envelope_response(
@@ -84,6 +89,26 @@ def _end_to_end(headers: list[tuple[bytes, bytes]], *drop: str) -> list[tuple[st
         for name, value in headers
         if name.decode("latin-1").lower() not in dropped
     ]
+
+
+async def _bounded_stream(chunks: AsyncIterator[bytes], limit: int) -> bytes | None:
+    """The chunks joined, or None as soon as they pass ``limit`` bytes (the rest is not read)."""
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in chunks:
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
+
+
+async def bounded_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it is over ``limit`` bytes (the rest is not read)."""
+    length = request.headers.get("content-length", "")
+    if length.isascii() and length.isdigit() and int(length) > limit:
+        return None
+    return await _bounded_stream(request.stream(), limit)
 
 
 class _Proxy:
@@ -142,7 +167,38 @@ class _Proxy:
                 "invalid_scenario",
                 [(SCENARIO_HEADER, ["A scenario name is 1-100 letters, digits, '.', '_', '-'."])],
             )
-        body = await request.body()
+        secrets = self.config.redactor.secrets_of(
+            RecordedRequest(
+                method=request.method,
+                uri=str(request.url),
+                headers=tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in raw_headers),
+                body=b"",
+            )
+        )
+        if any(secret in name for secret in secrets):
+            return envelope_response(
+                400,
+                "invalid_scenario",
+                [(SCENARIO_HEADER, ["The scenario name contains the request's credentials."])],
+            )
+        refusal = self.writer.refusal(name)
+        if refusal is not None:
+            return envelope_response(409, "cassette_exists", [(SCENARIO_HEADER, [refusal])])
+        body = await bounded_body(request, self.config.max_body)
+        if body is None:
+            return envelope_response(
+                413,
+                "request_too_large",
+                [
+                    (
+                        None,
+                        [
+                            f"The request body is over the record limit of "
+                            f"{self.config.max_body} bytes (--max-body)."
+                        ],
+                    )
+                ],
+            )
         headers = _end_to_end(raw_headers, "host", "content-length", SCENARIO_HEADER)
         framed = (b"content-length", b"transfer-encoding")
         had_length = any(n.lower() in framed for n, _ in raw_headers)
@@ -154,9 +210,25 @@ class _Proxy:
         try:
             upstream = await self.client.send(upstream_request, stream=True)
             try:
-                raw_body = b"".join([chunk async for chunk in upstream.aiter_raw()])
+                raw_body = await _bounded_stream(
+                    upstream.aiter_raw(), self.config.max_response_body
+                )
             finally:
                 await upstream.aclose()
+            if raw_body is None:
+                return envelope_response(
+                    502,
+                    "upstream_response_too_large",
+                    [
+                        (
+                            "upstream",
+                            [
+                                f"The upstream's response body is over "
+                                f"{self.config.max_response_body} bytes; nothing was recorded."
+                            ],
+                        )
+                    ],
+                )
         except httpx.TimeoutException as exc:
             return envelope_response(
                 504,

@@ -25,7 +25,7 @@ import logging
 import re
 import uuid
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from starlette.applications import Starlette
@@ -34,6 +34,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from recorded_server import limits
 from recorded_server.cassettes import (
     HOP_BY_HOP_HEADERS,
     Cassette,
@@ -43,6 +44,7 @@ from recorded_server.cassettes import (
     load_cassettes,
     parse_json,
 )
+from recorded_server.recorder import bounded_body as _bounded_body
 from recorded_server.recorder import envelope_response
 
 IDENTITY_HEADERS = ("adapty-customer-user-id", "adapty-profile-id")
@@ -286,18 +288,26 @@ class _ReplayEndpoint:
         raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
         query: bytes = scope.get("query_string", b"")
         uri = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-        incoming = RecordedRequest(
-            method=request.method,
-            uri=uri,
-            headers=tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"]),
-            body=await request.body(),
-        )
-        found = self.replayer.match(incoming)
+        headers = tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"])
+        head = RecordedRequest(method=request.method, uri=uri, headers=headers, body=b"")
+        # Logged as a cassette would show it: a key in the path or query is scrubbed.
+        shown = self.replayer.redactor.redact_request(head).path
+        body = await _bounded_body(request, limits.MAX_RECORD_BODY)
+        if body is None:
+            _log.warning("%s %s: body over %d bytes", request.method, shown, limits.MAX_RECORD_BODY)
+            response = envelope_response(
+                413,
+                "request_too_large",
+                [(None, [f"The request body is over {limits.MAX_RECORD_BODY} bytes."])],
+            )
+            await response(scope, receive, send)
+            return
+        found = self.replayer.match(replace(head, body=body))
         if isinstance(found, NoMatch):
-            _log.warning("no recording matches %s %s", incoming.method, incoming.path)
+            _log.warning("no recording matches %s %s", request.method, shown)
             response = envelope_response(NO_MATCH_STATUS, NO_MATCH_ERROR_CODE, found.errors())
         else:
-            _log.info("%s %s: replaying %s", incoming.method, incoming.path, found.label)
+            _log.info("%s %s: replaying %s", request.method, shown, found.label)
             response = _replayed_response(found)
         await response(scope, receive, send)
 

@@ -28,7 +28,7 @@ from typing import IO
 
 import httpx
 
-from recorded_server.settings import DEFAULT_API_KEY
+from recorded_server.settings import DEFAULT_API_KEY, ENV_VARS
 
 _LISTENING = re.compile(r"recorded-server listening on (http://\S+):(\d+)")
 
@@ -91,9 +91,9 @@ class ServerProcess:
         return {"Authorization": f"Api-Key {self.api_key}"}
 
     def command(self) -> list[str]:
-        """The command line the server runs with."""
+        """The command line the server runs with (the key is not on it: see :meth:`environment`)."""
         args = [sys.executable, "-m", "recorded_server", "serve", "--host", self._host]
-        args += ["--port", "0", "--db", self.db, "--api-key", self.api_key]
+        args += ["--port", "0", "--db", self.db]
         if self.app_id is not None:
             args += ["--app-id", self.app_id]
         if self.fixtures is not None:
@@ -101,6 +101,16 @@ class ServerProcess:
         if self.max_body is not None:
             args += ["--max-body", str(self.max_body)]
         return args + list(self.extra_args)
+
+    def environment(self) -> dict[str, str]:
+        """The server's environment: this process's, ``env``, and the key in
+        ``RECORDED_SERVER_API_KEY`` (on the command line, ``ps`` would show it to every user)."""
+        return {
+            **os.environ,
+            **self.env,
+            ENV_VARS["api_key"]: self.api_key,
+            "PYTHONUNBUFFERED": "1",
+        }
 
     def banner(self) -> str:
         """What the server printed on stdout: its startup banner."""
@@ -131,7 +141,7 @@ class ServerProcess:
         folder = Path(self._files.name)
         self._stdout = open(folder / "stdout.txt", "wb")  # noqa: SIM115 - closed in _cleanup
         self._stderr = open(folder / "stderr.txt", "wb")  # noqa: SIM115
-        env = {**os.environ, **self.env, "PYTHONUNBUFFERED": "1"}
+        env = self.environment()
         self.process = subprocess.Popen(
             self.command(),
             stdin=subprocess.DEVNULL,

@@ -13,7 +13,7 @@ import uvicorn
 from recorded_server import __name__ as _package
 from recorded_server import limits
 from recorded_server.app import create_app
-from recorded_server.http_protocol import EnvelopeH11Protocol
+from recorded_server.http_protocol import configured_protocol, effective_max_connections
 from recorded_server.log_output import configure_logging
 from recorded_server.profile_api import PROFILE_PATH
 from recorded_server.runtime import Runtime
@@ -54,6 +54,8 @@ def banner(settings: Settings, port: int, runtime: Runtime) -> str:
         f"  app id:           {settings.app_id}",
         f"  database:         {db_line}",
         f"  max body:         {settings.max_body} bytes",
+        f"  connections:      at most {settings.max_connections}; each closed if it sends no "
+        f"request head within {settings.header_timeout:g}s",
     ]
     if settings.fixtures is not None:
         lines.append(
@@ -122,7 +124,10 @@ def serve(settings: Settings) -> int:
         access_log=False,
         server_header=False,
         lifespan="on",
-        http=EnvelopeH11Protocol,
+        http=configured_protocol(
+            settings.header_timeout, effective_max_connections(settings.max_connections)
+        ),
+        timeout_keep_alive=limits.KEEP_ALIVE_TIMEOUT,
         timeout_graceful_shutdown=limits.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
     server = _Server(config, settings, runtime)

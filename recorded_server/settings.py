@@ -34,6 +34,8 @@ ENV_VARS = {
     "fixtures": "RECORDED_SERVER_FIXTURES",
     "max_body": "RECORDED_SERVER_MAX_BODY",
     "log_level": "RECORDED_SERVER_LOG_LEVEL",
+    "header_timeout": "RECORDED_SERVER_HEADER_TIMEOUT",
+    "max_connections": "RECORDED_SERVER_MAX_CONNECTIONS",
 }
 """Setting name -> environment variable."""
 
@@ -57,6 +59,8 @@ class Settings:
     fixtures: Path | None = None
     max_body: int = limits.DEFAULT_MAX_BODY
     log_level: str = "info"
+    header_timeout: float = limits.DEFAULT_HEADER_TIMEOUT
+    max_connections: int = limits.DEFAULT_MAX_CONNECTIONS
 
     def __post_init__(self) -> None:
         _check(self)
@@ -103,6 +107,16 @@ def _from_text(name: str, raw: str, var: str) -> Any:
             return int(raw.strip())
         except ValueError:
             raise SettingsError(f"{var}={raw!r}: expected an integer") from None
+    if name == "max_connections":
+        try:
+            return int(raw.strip())
+        except ValueError:
+            raise SettingsError(f"{var}={raw!r}: expected an integer") from None
+    if name == "header_timeout":
+        try:
+            return float(raw.strip())
+        except ValueError:
+            raise SettingsError(f"{var}={raw!r}: expected a number of seconds") from None
     if name == "fixtures":
         return Path(raw)
     return raw
@@ -117,6 +131,12 @@ def _check(settings: Settings) -> None:
         raise SettingsError(f"max_body must be an integer, not {settings.max_body!r}")
     if settings.max_body < 1:
         raise SettingsError(f"max_body must be at least 1 byte, not {settings.max_body}")
+    timeout = settings.header_timeout
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or not 0 < timeout < 1e6:
+        raise SettingsError(f"header_timeout must be a number of seconds > 0, not {timeout!r}")
+    cap = settings.max_connections
+    if isinstance(cap, bool) or not isinstance(cap, int) or cap < 2:
+        raise SettingsError(f"max_connections must be an integer of at least 2, not {cap!r}")
     if not settings.host:
         raise SettingsError("host must not be empty")
     if not _KEY.fullmatch(settings.api_key):

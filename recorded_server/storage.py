@@ -34,6 +34,7 @@ from pathlib import Path
 from typing import Any, Literal, TypeVar
 
 from recorded_server import errors
+from recorded_server.db_errors import describe, foreign_tables_problem
 from recorded_server.headers import CUSTOMER_USER_ID, PROFILE_ID
 from recorded_server.records import ProfileRecord
 
@@ -127,6 +128,11 @@ class Storage:
                 path = Path(db).expanduser()
                 path.parent.mkdir(parents=True, exist_ok=True)
                 writer = _connect(str(path))
+                try:
+                    _existing_tables(writer, str(path))  # before WAL mode rewrites the header
+                except BaseException:
+                    writer.close()
+                    raise
                 mode = writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
                 writer.execute("PRAGMA synchronous = FULL")
                 storage = cls(str(path.resolve()), writer, None)
@@ -144,25 +150,28 @@ class Storage:
                 reader.execute("PRAGMA query_only = 1")
                 storage._reader = reader
             storage._writer.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
+        except StorageFailure:
+            raise
         except (sqlite3.Error, OSError) as exc:
-            raise StorageFailure(f"cannot open the database {db!r}: {exc}") from exc
+            raise StorageFailure(f"cannot open the {describe(exc, db)}") from exc
         return storage
 
     def _create_schema(self) -> None:
         conn = self._writer
-        version = conn.execute("PRAGMA user_version").fetchone()[0]
-        if version > SCHEMA_VERSION:
-            raise sqlite3.DatabaseError(
-                f"schema version {version} is newer than this recorded-server "
-                f"understands ({SCHEMA_VERSION})"
-            )
+        tables = _existing_tables(conn, self.path)
+        if tables:
+            return  # ours, with its schema: nothing to create
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
-            conn.execute("ROLLBACK")
+            # A failed statement (a full disk, say) may have ended the transaction already: a
+            # second error from ROLLBACK must not hide the first.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
             raise
 
     def close(self) -> None:
@@ -215,7 +224,7 @@ class Storage:
         try:
             return fn(conn)
         except sqlite3.Error as exc:
-            raise StorageFailure(str(exc)) from exc
+            raise StorageFailure(describe(exc, self.path)) from exc
 
     def write_blocking(self, fn: Callable[[sqlite3.Connection], T]) -> T:
         """Run ``fn`` in its own committed transaction, now, on this thread (startup, tests)."""
@@ -293,14 +302,22 @@ class Storage:
             try:
                 conn.execute("SAVEPOINT job")
             except sqlite3.Error as exc:  # pragma: no cover - only if the connection broke
-                outcomes.append((job, None, StorageFailure(str(exc))))
+                outcomes.append((job, None, StorageFailure(describe(exc, self.path))))
                 continue
             try:
                 result = job.fn(conn)
             except Exception as exc:
                 failure: BaseException = exc
                 if isinstance(exc, sqlite3.Error):
-                    failure = StorageFailure(str(exc))
+                    failure = StorageFailure(describe(exc, self.path))
+                if not conn.in_transaction:
+                    # SQLite rolled the whole transaction back (a full disk, an I/O error):
+                    # the jobs before this one are undone too, and the rest cannot run.
+                    log.error("the write transaction was rolled back: %s", failure)
+                    lost = StorageFailure(f"not stored: {failure}")
+                    done = [(j, None, lost if f is None else f) for j, _, f in outcomes]
+                    rest = [(j, None, lost) for j in batch[len(outcomes) + 1 :]]
+                    return [*done, (job, None, failure), *rest]
                 try:
                     conn.execute("ROLLBACK TO job")
                     conn.execute("RELEASE job")
@@ -316,13 +333,15 @@ class Storage:
         """COMMIT (on the committer thread for a file); on failure every job of the batch
         fails, since none of them is durable."""
         conn = self._writer
+        if not conn.in_transaction:
+            return outcomes  # rolled back by SQLite already; every job has its failure
         try:
             conn.execute("COMMIT")
         except BaseException as exc:
             log.error("a commit failed and its batch was rolled back: %s", exc)
             with contextlib.suppress(sqlite3.Error):
                 conn.execute("ROLLBACK")
-            failure = StorageFailure(f"commit failed: {exc}")
+            failure = StorageFailure(f"commit failed: {describe(exc, self.path)}")
             return [(job, None, failure) for job, _, _ in outcomes]
         return outcomes
 
@@ -369,18 +388,43 @@ class Storage:
     async def all(self) -> list[ProfileRecord]:
         return await self.read(_select_all)
 
+    async def page(self, offset: int, limit: int) -> list[ProfileRecord]:
+        """At most ``limit`` profiles in insertion order, skipping the first ``offset``."""
+        return await self.read(lambda conn: _select_page(conn, offset, limit))
+
     async def clear(self) -> None:
         await self.write(_delete_all)
 
     async def put_many(self, records: Iterable[ProfileRecord]) -> int:
         """Insert or replace profiles by profile_id, all or nothing (409 when a customer_user_id
-        belongs to another profile)."""
-        rows = [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        belongs to another profile). The documents are serialized off the event loop."""
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(
+            None, lambda: [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        )
         return await self.write(lambda conn: _put_many(conn, rows))
 
     def put_many_blocking(self, records: Iterable[ProfileRecord]) -> int:
         rows = [(r.profile_id, r.customer_user_id, r.document()) for r in records]
         return self.write_blocking(lambda conn: _put_many(conn, rows))
+
+
+def _existing_tables(conn: sqlite3.Connection, path: str) -> dict[str, str | None]:
+    """The tables of an existing database of ours (empty for a new one); raises
+    :class:`StorageFailure`, reading only, for a foreign or corrupted file."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    problem = foreign_tables_problem(path, tables, version, SCHEMA_VERSION)
+    if problem is not None:
+        raise StorageFailure(problem)  # a file of someone else's: never modified
+    if tables:
+        (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":
+            raise StorageFailure(
+                f"database {path}: the database file is corrupted (SQLite: {verdict}); "
+                "restore it from a backup, or move it away to start with an empty store"
+            )
+    return tables
 
 
 def _resolve(items: list[_Outcome]) -> None:
@@ -425,6 +469,12 @@ def _select(conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
 
 def _select_all(conn: sqlite3.Connection) -> list[ProfileRecord]:
     rows = conn.execute(f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid").fetchall()
+    return [ProfileRecord.from_document(*row) for row in rows]
+
+
+def _select_page(conn: sqlite3.Connection, offset: int, limit: int) -> list[ProfileRecord]:
+    query = f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid LIMIT ? OFFSET ?"
+    rows = conn.execute(query, (limit, offset)).fetchall()
     return [ProfileRecord.from_document(*row) for row in rows]
 
 

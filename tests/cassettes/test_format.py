@@ -235,15 +235,19 @@ def test_writer_keeps_every_concurrent_append(tmp_path: Path) -> None:
     assert sorted(p.name for p in tmp_path.iterdir()) == ["shared.yaml"]  # no temporary left
 
 
-def test_a_session_starts_a_cassette_afresh_unless_appending(tmp_path: Path) -> None:
+def test_an_existing_cassette_is_never_overwritten_only_appended_to(tmp_path: Path) -> None:
+    """Issue 16 #6: any client could overwrite a cassette by naming it in the scenario header."""
     CassetteWriter(tmp_path).append("s", _interaction(body=b'{"old":1}'))
-    CassetteWriter(tmp_path).append("s", _interaction(body=b'{"new":1}'))
+    other_session = CassetteWriter(tmp_path)
+    assert other_session.refusal("s") is not None and "--append" in str(other_session.refusal("s"))
+    with pytest.raises(CassetteError, match="not overwritten"):
+        other_session.append("s", _interaction(body=b'{"new":1}'))
     assert [i.request.body for i in load_cassette(tmp_path / "s.yaml").interactions] == [
-        b'{"new":1}'
+        b'{"old":1}'
     ]
     CassetteWriter(tmp_path, append=True).append("s", _interaction(body=b'{"more":1}'))
     assert [i.request.body for i in load_cassette(tmp_path / "s.yaml").interactions] == [
-        b'{"new":1}',
+        b'{"old":1}',
         b'{"more":1}',
     ]
 

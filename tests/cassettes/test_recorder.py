@@ -232,3 +232,29 @@ def test_an_upstream_with_a_base_path_gets_it_in_front(
     assert echo.received[0]["query"] == "q=1"  # type: ignore[attr-defined]
     (interaction,) = load_cassette(tmp_path / "b.yaml").interactions
     assert interaction.request.uri == server.url + "/base/api/x%20y?q=1"
+
+
+def test_record_refuses_big_bodies_overwrites_and_secret_file_names(
+    tmp_path: Path, upstream: tuple[ThreadedServer, object]
+) -> None:
+    """Issue 16 #6 and #4: a 200 MB body went through record; any client could overwrite an
+    existing cassette by naming it; a scenario equal to the key named a file after it."""
+    server, _ = upstream
+    (tmp_path / "existing.yaml").write_text("version: 1\ninteractions: []\n")
+    auth = {"Authorization": f"Api-Key {KEY}"}
+    with _record(server.url, tmp_path, "--max-body", "1000") as proxy:
+        big = httpx.post(proxy.url + "/p", content=b"x" * 1001, headers=auth)
+        overwrite = httpx.get(proxy.url + "/p", headers={**auth, SCENARIO_HEADER: "existing"})
+        secret = httpx.get(proxy.url + "/p", headers={**auth, SCENARIO_HEADER: KEY})
+        fine = httpx.post(proxy.url + "/p", content=b"x" * 1000, headers=auth)
+    assert big.status_code == 413, big.text
+    assert "--max-body" in big.text
+    assert overwrite.status_code == 409, overwrite.text
+    assert "--append" in overwrite.text
+    assert secret.status_code == 400, secret.text
+    assert KEY not in secret.text
+    assert fine.status_code == 200, fine.text
+    assert (tmp_path / "existing.yaml").read_text() == "version: 1\ninteractions: []\n"
+    assert not any(KEY in p.name for p in tmp_path.iterdir())
+    text = "".join(p.read_text() for p in find_cassettes(tmp_path))
+    assert KEY not in text and "x" * 1001 not in text

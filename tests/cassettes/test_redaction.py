@@ -61,11 +61,11 @@ def test_the_key_is_scrubbed_wherever_else_it_appears(authorization: str) -> Non
 
 def test_extra_headers_are_redacted_on_both_sides() -> None:
     exchange = Interaction(
-        RecordedRequest("GET", "http://h/", (("Cookie", "session=abcdefgh1234"),)),
+        RecordedRequest("GET", "http://h/", (("X-Session", "session=abcdefgh1234"),)),
         RecordedResponse(200, "OK", (("Set-Cookie", "session=abcdefgh1234"), ("x", "y"))),
     )
-    redacted = Redactor.build(headers=["cookie", "SET-COOKIE"]).redact(exchange)
-    assert redacted.request.header("cookie") == REDACTED
+    redacted = Redactor.build(headers=["x-session", "SET-COOKIE"]).redact(exchange)
+    assert redacted.request.header("x-session") == REDACTED
     assert redacted.response.header("set-cookie") == REDACTED
     assert redacted.response.header("x") == "y"
     assert Redactor().redact(exchange) == exchange  # not asked: untouched
@@ -114,3 +114,24 @@ def test_body_redaction_covers_request_and_response() -> None:
     for side in (redacted.request.body, redacted.response.body):
         assert json.loads(side) == {"email": REDACTED, "keep": 1}
     assert b"jane@example.com" not in dump_cassette([redacted]).encode()
+
+
+@pytest.mark.parametrize(
+    ("uri", "headers"),
+    [
+        (f"http://h/p?api_key={KEY}&x=1", ()),
+        (f"http://h/p?token={KEY}", ()),
+        ("http://h/p", (("X-Api-Key", KEY),)),
+        ("http://h/p", (("Cookie", f"key={KEY}"),)),
+    ],
+)
+def test_a_key_without_authorization_is_redacted_wherever_it_is_sent(
+    uri: str, headers: tuple[tuple[str, str], ...]
+) -> None:
+    """Issue 16 #4: a key sent only in a query string, X-Api-Key or a cookie was recorded."""
+    exchange = Interaction(
+        RecordedRequest("GET", uri, headers, body=f'{{"echo": "{KEY}"}}'.encode()),
+        RecordedResponse(200, "OK", (("x-echo", KEY),), body=KEY.encode()),
+    )
+    redacted = Redactor().redact(exchange)
+    assert KEY not in repr(redacted)

@@ -226,3 +226,33 @@ def test_replay_refuses_a_broken_cassette(tmp_path: Path) -> None:
     result = run_cli("replay", "--cassettes", str(tmp_path), "--port", "0", timeout=60)
     assert result.returncode == 2
     assert "bad.yaml" in result.stderr and "version 7" in result.stderr
+
+
+def test_replay_logs_no_raw_secret_and_bounds_bodies(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """Issue 16 #4: replay logged raw paths, so a key sent in a path landed in its log."""
+    import asyncio
+    import logging
+
+    from recorded_server import limits
+    from recorded_server.replay import create_replay_app
+
+    key = "replay-secret-key-0123456789"
+    (tmp_path / "empty.yaml").write_text("version: 1\ninteractions: []\n")
+    app = create_replay_app(tmp_path)
+    auth = {"Authorization": f"Api-Key {key}"}
+
+    async def go() -> list[httpx.Response]:
+        transport = httpx.ASGITransport(app=app)
+        async with httpx.AsyncClient(transport=transport, base_url="http://t") as client:
+            return [
+                await client.get(f"/{key}/profile/?token={key}", headers=auth),
+                await client.post("/p", content=b"x" * (limits.MAX_RECORD_BODY + 1)),
+            ]
+
+    with caplog.at_level(logging.INFO, logger="recorded_server.replay"):
+        missing, big = asyncio.run(go())
+    assert missing.status_code >= 400 and big.status_code == 413
+    assert "/REDACTED/profile/" in caplog.text
+    assert key not in caplog.text and key not in missing.text

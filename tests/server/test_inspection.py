@@ -5,12 +5,13 @@ from __future__ import annotations
 import json
 from pathlib import Path
 from typing import Any
+from unittest.mock import ANY
 
 import pytest
 
 from recorded_server.fixture_loader import read_fixture_file, seed_fixture_text
 
-from .conftest import Target, target_with
+from .conftest import Target, asgi_target, target_with
 from .helpers import (
     APP_ID,
     AUTH,
@@ -342,3 +343,32 @@ async def test_inspection_needs_the_key(api: Target) -> None:
     ]:
         response = await api.client.request(method, path)
         assert response.status_code == 401
+
+
+async def test_the_profile_listing_is_paginated(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Issue 16 #7: the listing used to return the whole store in one body (78 MiB)."""
+    from recorded_server import limits
+
+    monkeypatch.setattr(limits, "PROFILES_PAGE_SIZE", 2)
+    async with asgi_target() as api:
+        await _check_pages(api)
+
+
+async def _check_pages(api: Target) -> None:
+    for i in range(5):
+        await api.create(who(f"page-{i}"))
+    seen: list[str] = []
+    path: str | None = "/_recorded/profiles"
+    while path is not None:
+        response = await api.client.get(path, headers=AUTH)
+        assert response.status_code == 200, response.text
+        body = response.json()
+        assert len(body["profiles"]) <= 2
+        seen += [p["customer_user_id"] for p in body["profiles"]]
+        path = body.get("next")
+    assert seen == [f"page-{i}" for i in range(5)]
+    small = await api.client.get("/_recorded/profiles?limit=2&offset=4", headers=AUTH)
+    assert small.json() == {"profiles": [ANY]}, "the last page has no 'next'"
+    for bad_query in ("limit=3", "offset=-1", "limit=x"):
+        response = await api.client.get(f"/_recorded/profiles?{bad_query}", headers=AUTH)
+        assert response.status_code == 400, response.text

@@ -241,3 +241,37 @@ async def test_metas_merge_per_device_and_field(api: Target) -> None:
         },
         "dev-2": {"device_id": "dev-2", "locale": "fr"},
     }
+
+
+async def test_a_profile_keeps_at_most_the_cap_of_installation_metas(
+    api: Target, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 16 #7: every new device_id used to add an entry without bound (400 PATCHes made a
+    25 MB profile); past the cap a new device gets 400 and nothing is stored."""
+    from recorded_server import limits
+
+    monkeypatch.setattr(limits, "MAX_INSTALLATION_METAS", 3)
+    created = await api.create(who("many-devices"), meta())
+    profile_id = created.json()["data"]["profile_id"]
+    for device in ("dev-2", "dev-3"):
+        response = await api.client.patch(
+            PATH, headers=who("many-devices"), json={"installation_meta": {"device_id": device}}
+        )
+        assert response.status_code == 200, response.text
+    if api.mode != "asgi":
+        return  # the cap of a server process cannot be lowered from here
+    response = await api.client.patch(
+        PATH, headers=who("many-devices"), json={"installation_meta": {"device_id": "dev-4"}}
+    )
+    assert_error(
+        response,
+        field_error(
+            "installation_meta.device_id",
+            "A profile keeps at most 3 installation metas (one per device_id); this would be "
+            "a new one. Reuse a device_id or delete the profile.",
+        ),
+    )
+    # A known device is still updated; the stored metas are the first three.
+    response = await api.client.patch(PATH, headers=who("many-devices"), json=meta(locale="fr"))
+    assert response.status_code == 200, response.text
+    assert sorted(await metas(api, profile_id)) == ["dev-1", "dev-2", "dev-3"]

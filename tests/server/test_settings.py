@@ -91,3 +91,38 @@ def test_settings_are_frozen() -> None:
     with pytest.raises(AttributeError):
         settings.port = 1  # type: ignore[misc]
     assert settings.replace(port=1).port == 1
+
+
+def test_header_timeout_and_max_connections_come_from_the_environment() -> None:
+    settings = Settings.from_env(
+        {"RECORDED_SERVER_HEADER_TIMEOUT": "2.5", "RECORDED_SERVER_MAX_CONNECTIONS": "64"}
+    )
+    assert (settings.header_timeout, settings.max_connections) == (2.5, 64)
+    assert Settings().header_timeout == 10.0
+
+
+@pytest.mark.parametrize(
+    ("env", "message"),
+    [
+        ({"RECORDED_SERVER_HEADER_TIMEOUT": "soon"}, "expected a number of seconds"),
+        ({"RECORDED_SERVER_HEADER_TIMEOUT": "0"}, "header_timeout must be a number of seconds"),
+        ({"RECORDED_SERVER_MAX_CONNECTIONS": "many"}, "expected an integer"),
+        ({"RECORDED_SERVER_MAX_CONNECTIONS": "1"}, "max_connections must be an integer of at"),
+    ],
+)
+def test_bad_connection_limits_are_refused(env: dict[str, str], message: str) -> None:
+    with pytest.raises(SettingsError, match=message):
+        Settings.from_env(env)
+
+
+def test_the_connection_cap_is_lowered_to_fit_the_descriptor_limit(
+    monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    import resource
+
+    from recorded_server.http_protocol import effective_max_connections
+
+    monkeypatch.setattr(resource, "getrlimit", lambda _which: (256, 4096))
+    assert effective_max_connections(1000) == 256 - 32
+    assert "ulimit -n 256" in caplog.text
+    assert effective_max_connections(100) == 100

@@ -321,3 +321,68 @@ def test_a_changed_copy_does_not_inherit_the_cached_hash() -> None:
     assert copy.segment_hash() != first
     assert copy.segment_hash() == _hash_of(copy)
     assert profile == ProfileRecord.from_document(pid(1), "c1", profile.document())
+
+
+# --- database errors that say what is wrong and what to do (issue 16, finding 8) -------------
+
+
+@pytest.mark.parametrize(
+    "schema",
+    [
+        "CREATE TABLE profiles (id INTEGER PRIMARY KEY, name TEXT)",  # a foreign 'profiles'
+        "CREATE TABLE orders (id INTEGER PRIMARY KEY)",
+    ],
+)
+def test_a_foreign_database_is_refused_and_left_untouched(tmp_path: Path, schema: str) -> None:
+    path = tmp_path / "theirs.sqlite3"
+    with sqlite3.connect(path) as conn:
+        conn.execute(schema)
+    conn.close()
+    before = path.read_bytes()
+    with pytest.raises(StorageFailure, match="not a recorded-server database") as caught:
+        Storage.open(str(path))
+    assert "pass --db a new path" in str(caught.value)
+    assert path.read_bytes() == before
+    with sqlite3.connect(path) as conn:
+        assert conn.execute("PRAGMA user_version").fetchone()[0] == 0
+    conn.close()
+
+
+def test_a_corrupted_database_is_refused_at_start_saying_so(tmp_path: Path) -> None:
+    path = tmp_path / "broken.sqlite3"
+    storage = Storage.open(str(path))
+    rows = [record(pid(n), f"c-{n}") for n in range(300)]
+    storage.put_many_blocking(rows)
+    storage.close()
+    data = bytearray(path.read_bytes())
+    page = 4096
+    assert len(data) > 3 * page
+    data[2 * page + 8 : 3 * page] = b"\xff" * (page - 8)  # a b-tree page turned to garbage
+    path.write_bytes(bytes(data))
+    with pytest.raises(StorageFailure, match="corrupted") as caught:
+        Storage.open(str(path))
+    assert "restore it from a backup" in str(caught.value)
+
+
+async def test_a_full_disk_while_running_is_a_failure_that_says_so(tmp_path: Path) -> None:
+    storage = Storage.open(str(tmp_path / "full.sqlite3"))
+    try:
+        storage._writer.execute("PRAGMA max_page_count = 3")  # what a full disk looks like
+        big = record(pid(1), "big")
+        big.fields["first_name"] = "x" * 100_000
+        with pytest.raises(StorageFailure, match="is full") as caught:
+            await storage.insert(big)
+        assert "free some space" in str(caught.value)
+    finally:
+        storage.close()
+
+
+def test_sqlite_errors_are_described_with_a_remedy() -> None:
+    from recorded_server.db_errors import describe
+
+    full = sqlite3.OperationalError("database or disk is full")
+    assert "free some space" in describe(full, "x.db")
+    assert "not a SQLite database" in describe(sqlite3.DatabaseError("file is not a database"), "x")
+    assert describe(sqlite3.OperationalError("something else"), "x.db") == (
+        "database x.db: something else"
+    )
