@@ -3,7 +3,10 @@
 Environment:
 
 - ``CONTRACT_PROFILE``: quick (default), ci (default when ``CI=true``), thorough, mutants.
-- ``CONTRACT_BASE_URL`` / ``CONTRACT_API_KEY``: hold a live server instead of the embedded one.
+- ``CONTRACT_BASE_URL`` / ``CONTRACT_API_KEY``: hold a live server instead of the embedded one
+  (live mode: ``live_guard``), with ``CONTRACT_MAX_RPS``, ``CONTRACT_MAX_REQUESTS`` and
+  ``CONTRACT_SEED`` (``live_settings``). ``--live-plan`` prints what a run would send, and
+  sends nothing.
 - ``CONTRACT_SPEC``: the spec to hold the server against (default: ``openapi/profile.yaml``).
 - ``CONTRACT_MUTANT``: install a deliberately broken server variant (``contract_tests.mutations``).
 - ``CONTRACT_SOCKET=0``: skip the real-socket runs (mutants live in-process, so they do).
@@ -16,7 +19,11 @@ from collections.abc import Iterator
 from typing import Any
 
 import pytest
+from hypothesis.errors import Unsatisfiable
 
+from contract_tests.identities import IDS, seed_from_environment
+from contract_tests.live_plan import plan_lines
+from contract_tests.live_settings import LiveSettings
 from contract_tests.mutations import MUTANT_ENV, active_mutant
 from contract_tests.oracle import SPEC_ENV, SpecOracle, load_contract_spec
 from contract_tests.profiles import register_profiles, selected_profile
@@ -24,7 +31,6 @@ from contract_tests.summary import SUMMARY
 from contract_tests.targets import (
     Target,
     in_process_target,
-    live_settings,
     live_target,
     socket_target,
 )
@@ -35,9 +41,29 @@ THOROUGH_TIMEOUT = 1800
 """Seconds per test under the thorough profile (pytest-timeout's default is 300)."""
 
 
+LIVE_PLAN_OPTION = "--live-plan"
+
+
+def _live() -> LiveSettings | None:
+    try:
+        seed_from_environment()
+        return LiveSettings.from_environment()
+    except ValueError as error:
+        raise pytest.UsageError(str(error)) from None
+
+
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption(
+        LIVE_PLAN_OPTION,
+        action="store_true",
+        help="print the target, the limits, the identities and the operations a run would use, "
+        "then stop without sending anything",
+    )
+
+
 def target_kinds() -> list[str]:
     """Which targets this run holds: the live server if pointed at one, else in-process + socket."""
-    if live_settings() is not None:
+    if _live() is not None:
         return ["live"]
     kinds = ["in-process"]
     if os.environ.get(SOCKET_ENV, "1") != "0" and active_mutant() is None:
@@ -46,14 +72,17 @@ def target_kinds() -> list[str]:
 
 
 def pytest_report_header(config: pytest.Config) -> list[str]:
-    live = live_settings()
+    live = _live()
     mutant = active_mutant()
-    return [
+    lines = [
         f"contract: profile {selected_profile()}, targets {', '.join(target_kinds())}"
-        + (f" ({live[0]})" if live else ""),
+        + (f" ({live.base_url})" if live else ""),
         f"contract: spec {os.environ.get(SPEC_ENV) or 'openapi/profile.yaml'}"
         + (f", mutant {mutant.name} ({MUTANT_ENV})" if mutant else ""),
     ]
+    if live is not None:
+        lines += [f"contract live: {line}" for line in plan_lines(live, IDS, brief=True)]
+    return lines
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
@@ -61,12 +90,35 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("target", target_kinds(), indirect=True, scope="session")
 
 
+_LIVE_PARTS: list[str] = []
+"""In live mode: the tests that use the target, among which the request budget is shared."""
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     """The thorough (nightly) budget runs longer than pytest-timeout's default per test."""
+    _LIVE_PARTS[:] = [
+        item.nodeid for item in items if "target" in getattr(item, "fixturenames", ())
+    ]
     if selected_profile() == "thorough":
         for item in items:
             if item.get_closest_marker("timeout") is None:
                 item.add_marker(pytest.mark.timeout(THOROUGH_TIMEOUT))
+
+
+def pytest_collection_finish(session: pytest.Session) -> None:
+    if not session.config.getoption(LIVE_PLAN_OPTION):
+        return
+    live = _live()
+    lines = (
+        plan_lines(live, IDS, parts=_LIVE_PARTS)
+        if live is not None
+        else [
+            "no live target: CONTRACT_BASE_URL is not set, so the suite holds the embedded "
+            "recorded server (in-process and over loopback) and sends nothing to any other server"
+        ]
+    )
+    session.config.get_terminal_writer().line("\n".join(["", "live plan:", *lines]))
+    pytest.exit("live plan printed; nothing was sent", returncode=0)
 
 
 @pytest.fixture(scope="session")
@@ -79,10 +131,16 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         with socket_target() as built:
             yield built
     else:
-        live = live_settings()
+        live = _live()
         assert live is not None
-        with live_target(*live) as built:
+        with live_target(live) as built:
+            assert built.live is not None
+            built.live.budget.parts_total = len(_LIVE_PARTS)
+            _LIVE_RUNS.append(built)
             yield built
+
+
+_LIVE_RUNS: list[Target] = []
 
 
 @pytest.fixture(scope="session")
@@ -93,8 +151,20 @@ def oracle() -> SpecOracle:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     SUMMARY.current_test = item.nodeid
+    if _LIVE_RUNS and "target" in getattr(item, "fixturenames", ()):
+        live = _LIVE_RUNS[0].live
+        assert live is not None
+        live.budget.start_part(item.nodeid)
     try:
         return (yield)
+    except Unsatisfiable:
+        # Live mode: every explicit example ran and passed, and the budget paid for no
+        # generated one. Not a failure of the server: the summary counts the skipped examples.
+        live = _LIVE_RUNS[0].live if _LIVE_RUNS else None
+        if live is None or not live.budget.part_skipped:
+            raise
+        live.budget.parts_cut_short.append(item.nodeid)
+        return None
     finally:
         SUMMARY.current_test = ""
 
@@ -116,3 +186,8 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.section(f"contract summary (profile {PROFILE})")
     for line in SUMMARY.lines(width=terminalreporter._tw.fullwidth):
         terminalreporter.write_line(line)
+    for built in _LIVE_RUNS:
+        assert built.live is not None
+        terminalreporter.write_line("")
+        for line in built.live.summary_lines():
+            terminalreporter.write_line(line)

@@ -17,7 +17,6 @@ from __future__ import annotations
 import copy
 import json
 import tomllib
-import uuid
 from pathlib import Path
 from typing import Any, Final
 
@@ -35,7 +34,7 @@ import contract_tests.st_checks  # noqa: F401  (registers the custom checks)
 from contract_tests.model import nulls_an_advertising_id
 from contract_tests.oracle import load_contract_spec
 from contract_tests.summary import SUMMARY
-from contract_tests.targets import fresh_customer_user_id, live_settings
+from contract_tests.targets import fresh_customer_user_id, fresh_profile_id, live_settings
 
 CONFIG_PATH: Final = Path(__file__).with_name("schemathesis.toml")
 IDENTITY_HEADERS: Final = ("adapty-customer-user-id", "adapty-profile-id")
@@ -88,7 +87,7 @@ def freshen_identity(case: Case[Any]) -> None:
         return
     headers = dict(case.headers or {})
     if "adapty-profile-id" in headers:
-        headers["adapty-profile-id"] = str(uuid.uuid4())
+        headers["adapty-profile-id"] = fresh_profile_id()
     if "adapty-customer-user-id" in headers or "adapty-profile-id" not in headers:
         headers["adapty-customer-user-id"] = fresh_customer_user_id()
     case.headers = CaseInsensitiveDict(headers)

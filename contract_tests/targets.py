@@ -5,7 +5,9 @@
 - ``socket``: a real ``python -m recorded_server serve`` process (``ServerProcess``) on a free
   port of 127.0.0.1, over real HTTP.
 - ``live``: any server named by ``CONTRACT_BASE_URL`` (with ``CONTRACT_API_KEY``): a running
-  emulator, a replay of recordings, or Adapty's API with a sandbox key.
+  emulator, a replay of recordings, or Adapty's API with a sandbox key. Every request to it
+  goes through the run's guard (``live_guard``): own identities only, a budget and a rate,
+  and the deletion of every profile the run created when the session ends.
 
 A target "has inspection" when ``GET /_recorded/health`` answers 200; tests that need the
 inspection API skip themselves on a target without it, saying why.
@@ -14,8 +16,6 @@ inspection API skip themselves on a target without it, saying why.
 from __future__ import annotations
 
 import contextlib
-import os
-import uuid
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any, Final
@@ -23,10 +23,25 @@ from typing import Any, Final
 import httpx
 import pytest
 
+from contract_tests.identities import IDS
+from contract_tests.live_guard import GUARDED_BASE_URL, LiveRun
+from contract_tests.live_settings import API_KEY_ENV, BASE_URL_ENV, LiveSettings
 from contract_tests.summary import SUMMARY, curl_command
 
-BASE_URL_ENV: Final = "CONTRACT_BASE_URL"
-API_KEY_ENV: Final = "CONTRACT_API_KEY"
+__all__ = [
+    "API_KEY_ENV",
+    "BASE_URL_ENV",
+    "Sent",
+    "Target",
+    "fresh_customer_user_id",
+    "fresh_identity",
+    "fresh_profile_id",
+    "in_process_target",
+    "live_settings",
+    "live_target",
+    "socket_target",
+]
+
 PROFILE_PATH: Final = "/api/v2/server-side-api/profile/"
 HEALTH_PATH: Final = "/_recorded/health"
 IN_PROCESS_URL_SHOWN: Final = "http://127.0.0.1:8080"
@@ -69,7 +84,9 @@ class Target:
     inspection_missing: str | None
     app: Any = None
     transport: httpx.BaseTransport | None = None
-    """In-process: the transport to the app (other clients, such as the generated one, use it)."""
+    """In-process: the transport to the app; live: the run's guard. Other clients, such as
+    the generated one, must use it."""
+    live: LiveRun | None = None
 
     @property
     def base_url(self) -> str:
@@ -78,6 +95,11 @@ class Target:
     @property
     def has_inspection(self) -> bool:
         return self.inspection_missing is None
+
+    def admit_example(self, method: str) -> bool:
+        """Whether to send this generated example: False in live mode when this part's share
+        of the request budget is spent (the caller then returns without sending)."""
+        return self.live is None or self.live.budget.admit_example(method)
 
     def require_inspection(self) -> None:
         if self.inspection_missing is not None:
@@ -135,7 +157,12 @@ def _operation_name(path: str) -> str:
 
 def fresh_customer_user_id() -> str:
     """A customer user id no other case uses (identity travels in headers: one per case)."""
-    return f"contract-{uuid.uuid4().hex}"
+    return IDS.customer_user_id()
+
+
+def fresh_profile_id() -> str:
+    """A profile id (a UUID) no other case uses: the run's own, for creates and for 404s."""
+    return IDS.profile_id()
 
 
 def fresh_identity() -> dict[str, str]:
@@ -158,15 +185,8 @@ def probe_inspection(client: httpx.Client, shown_url: str) -> str | None:
 
 def live_settings() -> tuple[str, str] | None:
     """(base URL, API key) from CONTRACT_BASE_URL / CONTRACT_API_KEY, when the suite is pointed."""
-    base_url = os.environ.get(BASE_URL_ENV, "").strip()
-    if not base_url:
-        return None
-    api_key = os.environ.get(API_KEY_ENV, "")
-    if not api_key:
-        from recorded_server import DEFAULT_API_KEY
-
-        api_key = DEFAULT_API_KEY
-    return base_url.rstrip("/"), api_key
+    settings = LiveSettings.from_environment()
+    return None if settings is None else (settings.base_url, settings.api_key)
 
 
 def embedded_app(**settings: Any) -> Any:
@@ -218,15 +238,23 @@ def socket_target() -> Iterator[Target]:
 
 
 @contextlib.contextmanager
-def live_target(base_url: str, api_key: str) -> Iterator[Target]:
-    with httpx.Client(base_url=base_url, timeout=30) as client:
-        from recorded_server import DEFAULT_API_KEY
-
-        yield Target(
+def live_target(settings: LiveSettings) -> Iterator[Target]:
+    """The live server, behind the run's guard; the run's profiles are deleted on the way out
+    (after failures and Ctrl-C too)."""
+    run = LiveRun(settings)
+    with httpx.Client(base_url=GUARDED_BASE_URL, transport=run.transport, timeout=30) as client:
+        target = Target(
             kind="live",
             client=client,
-            shown_url=base_url,
-            api_key=api_key,
-            key_is_secret=api_key != DEFAULT_API_KEY,
-            inspection_missing=probe_inspection(client, base_url),
+            shown_url=settings.base_url,
+            api_key=settings.api_key,
+            key_is_secret=not settings.key_is_default,
+            inspection_missing=None,
+            transport=run.transport,
+            live=run,
         )
+        try:
+            target.inspection_missing = probe_inspection(client, settings.base_url)
+            yield target
+        finally:
+            run.cleanup(client, target.auth_headers())

@@ -11,13 +11,12 @@ that a server breaking any of them fails here by name. Every profile it creates,
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 
 import pytest
 
 from contract_tests.summary import SUMMARY
-from contract_tests.targets import Sent, Target, fresh_customer_user_id
+from contract_tests.targets import Sent, Target, fresh_customer_user_id, fresh_profile_id
 from contract_tests.verdicts import MISSING_PROFILE_CODES, check_envelope, check_request_id
 
 OPERATION = "POST profile (attach)"
@@ -43,7 +42,7 @@ def created(target: Target) -> Iterator[list[str]]:
 
 
 def _anonymous(target: Target, created: list[str], body: bytes = b"{}") -> str:
-    profile_id = str(uuid.uuid4())
+    profile_id = fresh_profile_id()
     sent = target.send("POST", identity={"adapty-profile-id": profile_id}, body=body)
     _expect(sent, 200, (), "create an anonymous profile")
     created.append(profile_id)
@@ -98,7 +97,7 @@ def test_attach_sequence(target: Target, created: list[str]) -> None:
         with SUMMARY.checking(OPERATION, "attach: a rejected attach stores nothing", ""):
             assert stored is not None and stored["customer_user_id"] is None, stored
 
-    unknown = {"adapty-profile-id": str(uuid.uuid4()), "adapty-customer-user-id": user + "-new"}
+    unknown = {"adapty-profile-id": fresh_profile_id(), "adapty-customer-user-id": user + "-new"}
     _expect(
         target.send("POST", identity=unknown, body=b"{}"),
         404,

@@ -8,12 +8,17 @@ protocol facts every response must show. Each test shows the accepted and the re
 from __future__ import annotations
 
 import concurrent.futures
-import uuid
 
 import pytest
 
 from contract_tests.summary import SUMMARY
-from contract_tests.targets import Sent, Target, fresh_identity
+from contract_tests.targets import (
+    Sent,
+    Target,
+    fresh_customer_user_id,
+    fresh_identity,
+    fresh_profile_id,
+)
 from contract_tests.verdicts import MISSING_PROFILE_CODES, check_envelope, check_request_id
 
 MISSING_CREDENTIALS = {
@@ -88,7 +93,7 @@ def test_identity_headers(target: Target) -> None:
     with SUMMARY.checking("GET profile", "protocol: adapty-profile-id is a UUID", bad_id.curl):
         assert "adapty-profile-id" in sources(bad_id), bad_id.describe()
     longest = "u" * 255
-    identity = {"adapty-customer-user-id": f"{uuid.uuid4().hex}{longest}"[:255]}
+    identity = {"adapty-customer-user-id": f"{fresh_customer_user_id()}{longest}"[:255]}
     expect(target.send("POST", identity=identity, body=b"{}"), 200)
     too_long = {"adapty-customer-user-id": "u" * 256}
     expect(target.send("POST", identity=too_long, body=b"{}"), 400, "bad_request")
@@ -112,7 +117,7 @@ def test_profile_id_identifies_when_both_are_sent(target: Target) -> None:
 
 def test_anonymous_profile_by_profile_id(target: Target) -> None:
     """POST with only adapty-profile-id: that id (stored lowercase), customer_user_id null."""
-    profile_id = str(uuid.uuid4())
+    profile_id = fresh_profile_id()
     created = target.send("POST", identity={"adapty-profile-id": profile_id.upper()}, body=b"{}")
     expect(created, 200)
     with SUMMARY.checking("POST profile", "protocol: anonymous profile", created.curl):
@@ -176,7 +181,7 @@ def test_order_of_checks(target: Target) -> None:
     expect(oversized, 415, "unsupported_media_type", "protocol: 415 before 413")
     if target.has_inspection:
         expect(target.send("POST", identity=fresh_identity(), body=big), 413, "request_too_large")
-    missing = {"adapty-profile-id": str(uuid.uuid4())}
+    missing = {"adapty-profile-id": fresh_profile_id()}
     body_first = target.send("PATCH", identity=missing, body=b'{"birthday": null}')
     expect(body_first, 400, "bad_request", "protocol: body before 404")
     expect(target.send("PATCH", identity=missing, body=b"{}"), 404, MISSING_PROFILE_CODES)
@@ -214,7 +219,7 @@ def test_concurrent_attaches_have_one_winner(target: Target) -> None:
     """Of concurrent attaches to one anonymous profile, exactly one gets 200 and the others 409,
     whether they attach one customer_user_id or different ones."""
     for shared in (True, False):
-        profile_id = str(uuid.uuid4())
+        profile_id = fresh_profile_id()
         created = target.send("POST", identity={"adapty-profile-id": profile_id}, body=b"{}")
         expect(created, 200)
         user = fresh_identity()["adapty-customer-user-id"]

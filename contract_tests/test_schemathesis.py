@@ -20,6 +20,7 @@ from hypothesis import settings
 from schemathesis import Case
 from schemathesis.core.transport import Response
 
+from contract_tests.live_proxy import LiveProxy
 from contract_tests.profiles import examples
 from contract_tests.st_schema import freshen_identity, load_schema
 from contract_tests.summary import SUMMARY
@@ -30,8 +31,14 @@ schema = load_schema()
 
 @pytest.fixture(scope="session")
 def schemathesis_app(target: Target) -> object | None:
-    """In-process, Schemathesis gets an embedded app of its own (it runs the app's lifespan)."""
-    return embedded_app() if target.kind == "in-process" else None
+    """In-process, Schemathesis gets an embedded app of its own (it runs the app's lifespan);
+    live, the proxy to the run's guard, so that its own probes go through the guard too."""
+    if target.kind == "in-process":
+        app: object = embedded_app()
+        return app
+    if target.kind == "live":
+        return LiveProxy(target.client)
+    return None
 
 
 def _aim(case: Case[Any], target: Target, app: object | None) -> str | None:
@@ -47,6 +54,8 @@ def _aim(case: Case[Any], target: Target, app: object | None) -> str | None:
 def test_operations_conform(
     case: Case[Any], target: Target, schemathesis_app: object | None
 ) -> None:
+    if not target.admit_example(case.method):
+        return
     SUMMARY.example(f"schemathesis: {case.operation.label} ({target.kind})")
     freshen_identity(case)
     case.call_and_validate(base_url=_aim(case, target, schemathesis_app))

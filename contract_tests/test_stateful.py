@@ -20,7 +20,6 @@ On a target without the inspection API the machine still runs, comparing what re
 
 from __future__ import annotations
 
-import uuid
 from typing import Any, ClassVar
 
 from hypothesis import HealthCheck, event, settings
@@ -52,7 +51,7 @@ from contract_tests.strategies import (
     wire_body,
 )
 from contract_tests.summary import SUMMARY
-from contract_tests.targets import Sent, Target, fresh_customer_user_id
+from contract_tests.targets import Sent, Target, fresh_customer_user_id, fresh_profile_id
 from contract_tests.verdicts import (
     CHECK_STORED,
     MISSING_PROFILE_CODES,
@@ -143,7 +142,7 @@ class ProfileLifecycle(RuleBasedStateMachine):
         """POST with only adapty-profile-id: an anonymous profile (what attach needs)."""
         SUMMARY.example("stateful: steps")
         verdict = self.oracle.expected("POST", body, None)
-        profile_id = str(uuid.uuid4())
+        profile_id = fresh_profile_id()
         sent = self.target.send("POST", identity={"adapty-profile-id": profile_id}, body=body.wire)
         check_verdict("POST profile", verdict, body, sent)
         if sent.status != 200:
