@@ -39,11 +39,24 @@ def with_drop_extension(app: ASGIApp, close: Callable[[], None]) -> ASGIApp:
     return app_with_drop
 
 
+_MAX_DRAINED = 1 << 20
+
+
 async def drop_connection(scope: Scope, receive: Receive) -> None:
     """Close the connection of this request without an answer (see the module's docstring)."""
     close = scope.get("extensions", {}).get(DROP_EXTENSION)
     if close is None:
         raise ConnectionDropped("the recorded server dropped this connection (a fault)")
+    # Take in the request body first (up to the largest body a request may carry): bytes that
+    # reach a socket after it is closed make the kernel answer with a reset, and the client
+    # would read "connection reset" instead of a connection closed without an answer.
+    taken = 0
+    message = await receive()
+    while message["type"] == "http.request" and message.get("more_body", False):
+        taken += len(message.get("body", b""))
+        if taken > _MAX_DRAINED:
+            break
+        message = await receive()
     close()
-    while (await receive())["type"] != "http.disconnect":
-        pass  # the rest of a request body that was already on its way
+    while message["type"] != "http.disconnect":
+        message = await receive()  # the rest of a request body that was already on its way
