@@ -186,17 +186,24 @@ def test_the_budget_keeps_room_for_cleanup_and_then_refuses() -> None:
     assert run.ledger.deleted == 3 and run.budget.sent == 6 and not run.ledger.left
 
 
-def test_live_plan_prints_and_sends_nothing() -> None:
+def _live_plan(**environment: str) -> subprocess.CompletedProcess[str]:
+    """``pytest contract_tests --live-plan`` in a fresh process, with these variables."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "PYTEST_"))}
-    # Port 9 (discard) on loopback: nothing listens; a run that sent anything would fail.
-    env.update(CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_SEED="3", CONTRACT_MAX_RPS="2")
-    result = subprocess.run(
+    env.update(environment)
+    return subprocess.run(
         [sys.executable, "-m", "pytest", "contract_tests", "--live-plan", "-p", "no:cacheprovider"],
         cwd=ROOT,
         env=env,
         capture_output=True,
         text=True,
         timeout=120,
+    )
+
+
+def test_live_plan_prints_and_sends_nothing() -> None:
+    # Port 9 (discard) on loopback: nothing listens; a run that sent anything would fail.
+    result = _live_plan(
+        CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_SEED="3", CONTRACT_MAX_RPS="2"
     )
     assert result.returncode == 0, result.stdout + result.stderr
     out = result.stdout
@@ -214,16 +221,7 @@ def test_live_plan_prints_and_sends_nothing() -> None:
 
 
 def test_a_bad_limit_says_which_variable_and_what_to_set() -> None:
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("CONTRACT_", "PYTEST_"))}
-    env.update(CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_MAX_RPS="fast")
-    result = subprocess.run(
-        [sys.executable, "-m", "pytest", "contract_tests", "--live-plan", "-p", "no:cacheprovider"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    result = _live_plan(CONTRACT_BASE_URL="http://127.0.0.1:9", CONTRACT_MAX_RPS="fast")
     assert result.returncode != 0
     assert "CONTRACT_MAX_RPS='fast'" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
