@@ -107,6 +107,17 @@ class ProfileLifecycle(RuleBasedStateMachine):
         with SUMMARY.checking(OPERATION, check, sent.curl):
             assert condition, f"{message}: {sent.describe()}"
 
+    def _check_missing(self, check: str, operation: str, sent: Sent) -> None:
+        """A 404 in the envelope, with either error code of a missing profile."""
+        self._check(check, sent, sent.status == 404, "expected 404")
+        envelope = check_envelope(operation, sent)
+        self._check(
+            check,
+            sent,
+            envelope.get("error_code") in MISSING_PROFILE_CODES,
+            f"expected error_code in {MISSING_PROFILE_CODES}",
+        )
+
     def _patch(self, profile: Profile, body: WireBody) -> Sent:
         SUMMARY.example("stateful: steps")
         verdict = self.oracle.expected("PATCH", body, profile.model)
@@ -173,14 +184,7 @@ class ProfileLifecycle(RuleBasedStateMachine):
             check_verdict("POST profile", alone, body, sent)
             return
         if profile.deleted:
-            self._check("attach to a missing profile is 404", sent, sent.status == 404, "404")
-            envelope = check_envelope("POST profile", sent)
-            self._check(
-                "attach to a missing profile is 404",
-                sent,
-                envelope.get("error_code") in MISSING_PROFILE_CODES,
-                f"expected error_code in {MISSING_PROFILE_CODES}",
-            )
+            self._check_missing("attach to a missing profile is 404", "POST profile", sent)
             return
         if profile.customer_user_id is not None or user in others:
             check = "attach to an attached profile, or of a taken id, is 409"
@@ -274,14 +278,7 @@ class ProfileLifecycle(RuleBasedStateMachine):
         SUMMARY.example("stateful: steps")
         sent = self.target.send("GET", identity=profile.by_id)
         if profile.deleted:
-            self._check("delete then get is 404", sent, sent.status == 404, "expected 404")
-            envelope = check_envelope("GET profile", sent)
-            self._check(
-                "delete then get is 404",
-                sent,
-                envelope.get("error_code") in MISSING_PROFILE_CODES,
-                f"expected error_code in {MISSING_PROFILE_CODES}",
-            )
+            self._check_missing("delete then get is 404", "GET profile", sent)
             return
         self._check("get is 200", sent, sent.status == 200, "expected 200")
         returned = attributes_as_dict(sent.json()["data"]["custom_attributes"])
