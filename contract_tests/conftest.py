@@ -22,8 +22,9 @@ import pytest
 from hypothesis.errors import Unsatisfiable
 
 from contract_tests.identities import IDS, seed_from_environment
+from contract_tests.live_guard import LiveRun
 from contract_tests.live_plan import plan_lines
-from contract_tests.live_settings import LiveSettings
+from contract_tests.live_settings import LiveSettings, live_settings
 from contract_tests.mutations import MUTANT_ENV, active_mutant
 from contract_tests.oracle import SPEC_ENV, SpecOracle, load_contract_spec
 from contract_tests.profiles import register_profiles, selected_profile
@@ -47,7 +48,7 @@ LIVE_PLAN_OPTION = "--live-plan"
 def _live() -> LiveSettings | None:
     try:
         seed_from_environment()
-        return LiveSettings.from_environment()
+        return live_settings()
     except ValueError as error:
         raise pytest.UsageError(str(error)) from None
 
@@ -136,11 +137,12 @@ def target(request: pytest.FixtureRequest) -> Iterator[Target]:
         with live_target(live) as built:
             assert built.live is not None
             built.live.budget.parts_total = len(_LIVE_PARTS)
-            _LIVE_RUNS.append(built)
+            _LIVE_RUN.append(built.live)
             yield built
 
 
-_LIVE_RUNS: list[Target] = []
+_LIVE_RUN: list[LiveRun] = []
+"""The live run of this session, once its target is up (at most one)."""
 
 
 @pytest.fixture(scope="session")
@@ -151,19 +153,16 @@ def oracle() -> SpecOracle:
 @pytest.hookimpl(wrapper=True)
 def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     SUMMARY.current_test = item.nodeid
-    if _LIVE_RUNS and "target" in getattr(item, "fixturenames", ()):
-        live = _LIVE_RUNS[0].live
-        assert live is not None
-        live.budget.start_part(item.nodeid)
+    if _LIVE_RUN and "target" in getattr(item, "fixturenames", ()):
+        _LIVE_RUN[0].budget.start_part(item.nodeid)
     try:
         return (yield)
     except Unsatisfiable:
         # Live mode: every explicit example ran and passed, and the budget paid for no
         # generated one. Not a failure of the server: the summary counts the skipped examples.
-        live = _LIVE_RUNS[0].live if _LIVE_RUNS else None
-        if live is None or not live.budget.part_skipped:
+        if not _LIVE_RUN or not _LIVE_RUN[0].budget.part_skipped:
             raise
-        live.budget.parts_cut_short.append(item.nodeid)
+        _LIVE_RUN[0].budget.parts_cut_short.append(item.nodeid)
         return None
     finally:
         SUMMARY.current_test = ""
@@ -186,8 +185,7 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
     terminalreporter.section(f"contract summary (profile {PROFILE})")
     for line in SUMMARY.lines(width=terminalreporter._tw.fullwidth):
         terminalreporter.write_line(line)
-    for built in _LIVE_RUNS:
-        assert built.live is not None
+    for run in _LIVE_RUN:
         terminalreporter.write_line("")
-        for line in built.live.summary_lines():
+        for line in run.summary_lines():
             terminalreporter.write_line(line)

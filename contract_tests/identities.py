@@ -75,8 +75,12 @@ class RunIds:
         return value in self._profile_ids
 
 
-IDS: Final = RunIds(
-    seed_from_environment() if os.environ.get(SEED_ENV, "").strip().lstrip("-").isdigit() else None,
-    worker=os.environ.get("PYTEST_XDIST_WORKER", ""),
-)
+def _seed_or_none() -> int | None:
+    try:
+        return seed_from_environment()
+    except ValueError:
+        return None
+
+
+IDS: Final = RunIds(_seed_or_none(), worker=os.environ.get("PYTEST_XDIST_WORKER", ""))
 """The run's ids (an invalid ``CONTRACT_SEED`` is reported by the conftest, not at import)."""

@@ -17,6 +17,7 @@ from __future__ import annotations
 import collections
 import threading
 import time
+from collections.abc import Callable
 from typing import Final
 
 import httpx
@@ -33,8 +34,9 @@ class BudgetExhausted(RuntimeError):
 
 
 class Budget:
-    def __init__(self, max_requests: int | None) -> None:
+    def __init__(self, max_requests: int | None, outstanding: Callable[[], int]) -> None:
         self.max_requests = max_requests
+        self._outstanding = outstanding
         self.parts_total = 0
         self.parts_started = 0
         self.part = ""
@@ -45,9 +47,12 @@ class Budget:
         self.part_skipped = 0
         self.parts_cut_short: list[str] = []
         """Parts whose generated examples the budget paid none of (their explicit ones ran)."""
-        self.outstanding = 0
-        """Profiles created and not yet deleted: each needs one request at cleanup."""
         self._lock = threading.Lock()
+
+    @property
+    def outstanding(self) -> int:
+        """Profiles created and not yet deleted: each needs one request at cleanup."""
+        return self._outstanding()
 
     def start_part(self, name: str) -> None:
         with self._lock:

@@ -113,13 +113,13 @@ class LiveRun:
     ) -> None:
         self.settings = settings
         self.ids = ids
-        self.budget = Budget(settings.max_requests)
+        self.ledger = _Ledger()
+        self.budget = Budget(settings.max_requests, outstanding=lambda: len(self.ledger.alive))
         self.paced = PacedTransport(
             network or httpx.HTTPTransport(retries=0), self.budget, settings.max_rps
         )
         self.transport = _GuardTransport(self, RetryTransport(self.paced, retry=RETRY_429))
         self.replaced = 0
-        self.ledger = _Ledger()
         self._learned: set[str] = set()
         self._lock = threading.Lock()
         self._real = httpx.URL(settings.base_url)
@@ -169,7 +169,7 @@ class LiveRun:
         )
         headers.append((SCENARIO_HEADER.encode("ascii"), f"contract-{part}".encode("ascii")))
         path = request.url.raw_path
-        self._check_inspection(request.method, request.url.path, request)
+        self._check_inspection(request)
         url = self._real.copy_with(raw_path=self._real.raw_path.rstrip(b"/") + path)
         sent = httpx.Request(
             request.method,
@@ -180,7 +180,8 @@ class LiveRun:
         )
         return sent, identities
 
-    def _check_inspection(self, method: str, path: str, request: httpx.Request) -> None:
+    def _check_inspection(self, request: httpx.Request) -> None:
+        method, path = request.method, request.url.path
         if not path.startswith("/_recorded/"):
             return
         if method == "GET" and path == "/_recorded/health":
@@ -224,14 +225,12 @@ class LiveRun:
     def _note_created(self, profile_id: str, user: str | None) -> None:
         if profile_id not in self.ledger.alive:
             self.ledger.created += 1
-            self.budget.outstanding += 1
         self.ledger.alive[profile_id] = user
         self._learned.add(profile_id)
 
     def _note_deleted(self, profile_id: str) -> None:
         if self.ledger.alive.pop(profile_id, "absent") != "absent":
             self.ledger.deleted += 1
-            self.budget.outstanding -= 1
 
     def book(
         self,

@@ -15,6 +15,7 @@ Under pytest-xdist each worker takes an equal part of both limits.
 
 from __future__ import annotations
 
+import functools
 import ipaddress
 import os
 from dataclasses import dataclass
@@ -31,6 +32,7 @@ __all__ = [
     "MAX_RPS_ENV",
     "LiveSettings",
     "is_loopback",
+    "live_settings",
 ]
 
 BASE_URL_ENV: Final = "CONTRACT_BASE_URL"
@@ -112,3 +114,9 @@ class LiveSettings:
         where = "loopback" if self.loopback else "not loopback"
         seed = f"{SEED_ENV}={self.seed}" if self.seed is not None else f"no {SEED_ENV} (random)"
         return f"at most {rate}, {total} in all ({where} defaults); {seed}"
+
+
+@functools.cache
+def live_settings() -> LiveSettings | None:
+    """This run's settings (the environment read once; a ValueError names a bad variable)."""
+    return LiveSettings.from_environment()

@@ -92,10 +92,10 @@ def _live_scale() -> float:
     """Live mode with a request budget: the share of the profile's examples the budget pays."""
     if not os.environ.get("CONTRACT_BASE_URL", "").strip():
         return 1.0
-    from contract_tests.live_settings import LiveSettings
+    from contract_tests.live_settings import live_settings
 
     try:
-        live = LiveSettings.from_environment()
+        live = live_settings()
     except ValueError:
         return 1.0  # reported by the conftest
     if live is None or live.max_requests is None:

@@ -26,6 +26,7 @@ import pytest
 from contract_tests.identities import IDS
 from contract_tests.live_guard import GUARDED_BASE_URL, LiveRun
 from contract_tests.live_settings import API_KEY_ENV, BASE_URL_ENV, LiveSettings
+from contract_tests.live_settings import live_settings as current_live_settings
 from contract_tests.summary import SUMMARY, curl_command
 
 __all__ = [
@@ -185,7 +186,7 @@ def probe_inspection(client: httpx.Client, shown_url: str) -> str | None:
 
 def live_settings() -> tuple[str, str] | None:
     """(base URL, API key) from CONTRACT_BASE_URL / CONTRACT_API_KEY, when the suite is pointed."""
-    settings = LiveSettings.from_environment()
+    settings = current_live_settings()
     return None if settings is None else (settings.base_url, settings.api_key)
 
 
