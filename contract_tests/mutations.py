@@ -2,8 +2,8 @@
 
 None of them touches the server's code: each server mutant is ASGI middleware wrapped around
 ``create_app(...)`` that rewrites requests or responses, or a monkeypatch of a name the server
-reads at call time (a limit, ``recorded_server.serving.limits.MAX_STORED_ATTRIBUTES``, or the
-attach rule, ``recorded_server.emulator.profiles.attached_profile``). The spec mutant is a
+reads at call time (the attach rule, ``recorded_server.emulator.profiles.attached_profile``), or
+an app built with other settings (``Settings(max_stored_attributes=31)``). The spec mutant is a
 copy of ``openapi/profile.yaml`` with one rule loosened, selected with ``CONTRACT_SPEC``.
 
 ``CONTRACT_MUTANT=<name>`` installs a server mutant in the embedded (in-process) server;
@@ -243,13 +243,16 @@ def _create_instead_of_attach(app: ASGIApp) -> ASGIApp:
     return create
 
 
-def _attach_over_a_customer_user_id(record: Any, changes: Any, customer_user_id: str) -> Any:
+def _attach_over_a_customer_user_id(
+    record: Any, changes: Any, customer_user_id: str, limits: Any
+) -> Any:
     """``profiles.attached_profile`` without its 409: attaches over an existing customer_user_id."""
     import dataclasses
 
     from recorded_server.emulator.profiles import updated_profile
 
-    return dataclasses.replace(updated_profile(record, changes), customer_user_id=customer_user_id)
+    updated = updated_profile(record, changes, limits)
+    return dataclasses.replace(updated, customer_user_id=customer_user_id)
 
 
 def _lend_an_api_key(app: ASGIApp) -> ASGIApp:
@@ -337,6 +340,8 @@ class Mutant:
     built_with: str
     wrap: Callable[[ASGIApp], ASGIApp] | None = None
     patches: dict[str, Any] = field(default_factory=dict)
+    settings: dict[str, Any] = field(default_factory=dict)
+    """Settings the embedded server is built with instead of the contract's."""
     tests: tuple[str, ...] = ()
     """The part of the suite expected to catch it (pytest node ids relative to the repo root)."""
 
@@ -366,8 +371,8 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
         name="stores-31-attributes",
         breaks="stores a 31st attribute through PATCH",
-        built_with="monkeypatch: recorded_server.serving.limits.MAX_STORED_ATTRIBUTES = 31",
-        patches={"recorded_server.serving.limits.MAX_STORED_ATTRIBUTES": 31},
+        built_with="create_app(Settings(max_stored_attributes=31))",
+        settings={"max_stored_attributes": 31},
         tests=(_ORACLE, _STATEFUL),
     ),
     Mutant(

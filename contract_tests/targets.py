@@ -192,10 +192,13 @@ def live_settings() -> tuple[str, str] | None:
 
 def embedded_app(**settings: Any) -> Any:
     """A fresh embedded recorded server (in-memory store), with the active mutant installed."""
-    from contract_tests.mutations import install_active_mutant
+    from contract_tests.mutations import active_mutant, install_active_mutant
     from recorded_server import create_app
     from recorded_server.emulator.settings import Settings
 
+    mutant = active_mutant()
+    if mutant is not None:
+        settings = {**mutant.settings, **settings}
     return install_active_mutant(create_app(Settings(db=":memory:", **settings)))
 
 

@@ -6,9 +6,11 @@ import asyncio
 import gzip
 import json
 import os
+import re
 import socket
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -22,31 +24,21 @@ from starlette.responses import Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
+from recorded_server.serving.listen import bind_socket
+
 ROOT = Path(__file__).resolve().parents[2]
 
 
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that nothing listens on right now."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+_LISTENING = re.compile(rb"listening on http://\S+:(\d+)")
+"""The line every ``recorded-server`` command prints once it listens (``--port 0``: the port)."""
+
+
+def closed_port() -> int:
+    """A port nothing listens on (for an upstream that is down)."""
+    with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
-
-
-def wait_for_port(
-    port: int, process: subprocess.Popen[bytes] | None = None, timeout: float = 20
-) -> None:
-    """Wait until something accepts connections on ``port`` (or the process dies)."""
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process is not None and process.poll() is not None:
-            raise RuntimeError(f"process exited with {process.returncode} before listening")
-        try:
-            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
-                return
-        except OSError:
-            time.sleep(0.05)
-    raise TimeoutError(f"nothing listens on port {port} after {timeout} s")
 
 
 class _Upstream:
@@ -104,12 +96,13 @@ class ThreadedServer:
     """An ASGI app served by uvicorn on a real socket, in a thread of this process."""
 
     def __init__(self, app: Starlette) -> None:
-        self.port = free_port()
-        config = uvicorn.Config(
-            app, host="127.0.0.1", port=self.port, log_level="warning", lifespan="off"
-        )
+        self.socket = bind_socket("127.0.0.1", 0)  # the port is ours from here on: no race
+        self.port: int = self.socket.getsockname()[1]
+        config = uvicorn.Config(app, log_level="warning", lifespan="off")
         self.server = uvicorn.Server(config)
-        self.thread = threading.Thread(target=self.server.run, daemon=True)
+        self.thread = threading.Thread(
+            target=self.server.run, kwargs={"sockets": [self.socket]}, daemon=True
+        )
 
     @property
     def url(self) -> str:
@@ -127,6 +120,7 @@ class ThreadedServer:
     def stop(self) -> None:
         self.server.should_exit = True
         self.thread.join(timeout=10)
+        self.socket.close()
 
 
 @pytest.fixture
@@ -141,21 +135,16 @@ def upstream() -> Iterator[tuple[ThreadedServer, _Upstream]]:
 
 
 class CliProcess:
-    """``recorded-server <command> ... --port P`` as a real subprocess."""
+    """``recorded-server <command> ... --port 0`` as a real subprocess; its port is read from
+    the line it prints once it listens."""
 
     def __init__(self, command: str, args: Sequence[str]) -> None:
-        self.port = free_port()
-        self.argv = [
-            sys.executable,
-            "-m",
-            "recorded_server",
-            command,
-            *args,
-            "--port",
-            str(self.port),
-        ]
+        self.port = 0
+        self.argv = [sys.executable, "-m", "recorded_server", command, *args, "--port", "0"]
         self.process: subprocess.Popen[bytes] | None = None
         self.output = b""
+        # a file, not a pipe: nothing can fill it up (closed with this object)
+        self._log = tempfile.TemporaryFile()  # noqa: SIM115
 
     @property
     def url(self) -> str:
@@ -163,24 +152,31 @@ class CliProcess:
 
     def start(self) -> CliProcess:
         self.process = subprocess.Popen(
-            self.argv, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT
+            self.argv, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
         )
-        try:
-            wait_for_port(self.port, self.process)
-        except BaseException:
-            self.stop()
-            raise RuntimeError(f"{self.argv} did not start: {self.output.decode()}") from None
+        deadline = time.monotonic() + 30
+        while (match := _LISTENING.search(self._read())) is None:
+            if self.process.poll() is not None or time.monotonic() > deadline:
+                self.stop()
+                raise RuntimeError(f"{self.argv} did not start: {self.output.decode()}")
+            time.sleep(0.02)
+        self.port = int(match[1])
         return self
+
+    def _read(self) -> bytes:
+        self._log.seek(0)
+        return self._log.read()
 
     def stop(self) -> int:
         assert self.process is not None
         if self.process.poll() is None:
             self.process.terminate()
         try:
-            self.output, _ = self.process.communicate(timeout=15)
+            self.process.wait(timeout=15)
         except subprocess.TimeoutExpired:
             self.process.kill()
-            self.output, _ = self.process.communicate()
+            self.process.wait()
+        self.output = self._read()
         return self.process.returncode
 
     def __enter__(self) -> CliProcess:

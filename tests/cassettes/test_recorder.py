@@ -14,7 +14,7 @@ import pytest
 from recorded_server.cassettes.format import find_cassettes, load_cassette
 from recorded_server.cassettes.recorder import SCENARIO_HEADER
 
-from .conftest import CliProcess, ThreadedServer, free_port
+from .conftest import CliProcess, ThreadedServer, closed_port
 
 KEY = "live-secret-key-0123456789"
 pytestmark = pytest.mark.socket
@@ -160,7 +160,7 @@ def test_redact_fields_in_request_and_response(
 
 
 def test_upstream_down_is_502_in_the_envelope_and_not_recorded(tmp_path: Path) -> None:
-    with _record(f"http://127.0.0.1:{free_port()}", tmp_path, "--scenario", "down") as proxy:
+    with _record(f"http://127.0.0.1:{closed_port()}", tmp_path, "--scenario", "down") as proxy:
         response = httpx.post(
             proxy.url + "/api/v2/server-side-api/profile/",
             json={},

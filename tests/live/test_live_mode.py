@@ -15,7 +15,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import socket
 import subprocess
 import sys
 import time
@@ -69,35 +68,27 @@ def _listing(url: str) -> list[dict[str, Any]]:
     return sorted(profiles, key=lambda profile: profile["profile_id"])
 
 
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
+_LISTENING = re.compile(r"listening on (http://\S+:\d+)")
 
 
 @contextmanager
 def _cli(log: Path, *args: str) -> Iterator[str]:
-    """``recorded-server ARGS --port P`` (output to a file: a pipe nobody reads would fill)."""
-    port = _free_port()
+    """``recorded-server ARGS --port 0``, its URL read from the line it prints once it listens
+    (output to a file: a pipe nobody reads would fill)."""
     with log.open("wb") as out:
         process = subprocess.Popen(
-            [sys.executable, "-m", "recorded_server", *args, "--port", str(port)],
+            [sys.executable, "-m", "recorded_server", *args, "--port", "0"],
             cwd=ROOT,
             stdout=out,
             stderr=subprocess.STDOUT,
         )
         try:
             deadline = time.monotonic() + 30
-            while True:
+            while (match := _LISTENING.search(log.read_text(errors="replace"))) is None:
                 assert process.poll() is None, log.read_text(errors="replace")
-                try:
-                    socket.create_connection(("127.0.0.1", port), timeout=1).close()
-                    break
-                except OSError:
-                    assert time.monotonic() < deadline, log.read_text(errors="replace")
-                    time.sleep(0.1)
-            yield f"http://127.0.0.1:{port}"
+                assert time.monotonic() < deadline, log.read_text(errors="replace")
+                time.sleep(0.05)
+            yield match[1]
         finally:
             process.terminate()
             try:

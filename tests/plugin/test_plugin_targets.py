@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import re
+import socket
 import subprocess
 import sys
 import threading
@@ -222,9 +223,9 @@ def test_stored(adapty_server):
 def test_an_unreachable_url_is_a_clear_error(
     pytester: pytest.Pytester, run_inner: RunInner
 ) -> None:
-    from recorded_server.testing.process import free_port
-
-    url = f"http://127.0.0.1:{free_port()}"
+    with socket.socket() as sock:  # a port nothing listens on
+        sock.bind(("127.0.0.1", 0))
+        url = f"http://127.0.0.1:{sock.getsockname()[1]}"
     pytester.makepyfile(
         test_unreachable="""
 def test_a(adapty_server):

@@ -6,8 +6,6 @@ from typing import Any
 
 import pytest
 
-from recorded_server.serving import limits
-
 from .conftest import Target, asgi_target
 from .helpers import JSON, PATH, assert_error, bad, field_error, who
 
@@ -306,10 +304,8 @@ async def test_30_stored_is_the_cap_and_a_request_over_it_stores_nothing(api: Ta
     assert attributes[-1] == {"key": "extra", "value": 1.0}
 
 
-async def test_the_stored_cap_is_read_at_call_time(monkeypatch: pytest.MonkeyPatch) -> None:
-    # In-process only: a monkeypatch does not reach a server process.
-    monkeypatch.setattr(limits, "MAX_STORED_ATTRIBUTES", 2)
-    async with asgi_target() as api:
+async def test_the_stored_cap_is_a_setting() -> None:
+    async with asgi_target(max_stored_attributes=2) as api:
         await api.create(who("cap2"), attrs(("a", 1), ("b", 2)))
         response = await api.client.patch(PATH, headers=who("cap2"), json=attrs(("c", 3)))
         assert response.status_code == 400

@@ -345,12 +345,9 @@ async def test_inspection_needs_the_key(api: Target) -> None:
         assert response.status_code == 401
 
 
-async def test_the_profile_listing_is_paginated(monkeypatch: pytest.MonkeyPatch) -> None:
+async def test_the_profile_listing_is_paginated() -> None:
     """Issue 16 #7: the listing used to return the whole store in one body (78 MiB)."""
-    from recorded_server.serving import limits
-
-    monkeypatch.setattr(limits, "PROFILES_PAGE_SIZE", 2)
-    async with asgi_target() as api:
+    async with asgi_target(profiles_page_size=2) as api:
         await _check_pages(api)
 
 

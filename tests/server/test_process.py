@@ -280,12 +280,12 @@ def test_sigterm_while_requests_are_in_flight_exits_0(tmp_path: Path) -> None:
                     for i in range(50)
                 ]
                 await asyncio.sleep(0.05)
-                assert server.process is not None
-                server.process.send_signal(signal.SIGTERM)
+                server.terminate()
                 await asyncio.gather(*tasks, return_exceptions=True)
 
         asyncio.run(burst())
         assert server.stop() == 0
+        assert server.stop() == 0  # idempotent: no second SIGTERM, the same exit code
     finally:
         server.close()
 

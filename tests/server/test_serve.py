@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from recorded_server.emulator import runtime
+import recorded_server.emulator.serve as serve_module
 from recorded_server.emulator.app import create_app
 from recorded_server.emulator.middleware import request_log
 from recorded_server.emulator.runtime import Runtime
@@ -330,29 +330,36 @@ def test_the_middleware_writes_the_same_access_line_on_both_paths(
 # --- garbage collection while serving ----------------------------------------------------------
 
 
-def _threshold_while_served(start: tuple[int, int, int]) -> tuple[tuple[int, ...], tuple[int, ...]]:
-    """The GC thresholds inside an app's lifespan and after it, starting from ``start``."""
+def _threshold_after(start: tuple[int, int, int], *, served: bool) -> tuple[int, ...]:
+    """The GC thresholds after an app's lifespan (``served=False``) or after ``serve()``'s
+    tuning (``served=True``), starting from ``start``."""
     original = gc.get_threshold()
     gc.set_threshold(*start)
     try:
-        app = create_app(Settings(db=":memory:"))
+        if served:
+            serve_module._collect_less_often()
+        else:
+            app = create_app(Settings(db=":memory:"))
 
-        async def main() -> tuple[int, ...]:
-            async with app.router.lifespan_context(app):
-                return gc.get_threshold()
+            async def main() -> None:
+                async with app.router.lifespan_context(app):
+                    pass
 
-        inside = asyncio.run(main())
-        return inside, gc.get_threshold()
+            asyncio.run(main())
+        return gc.get_threshold()
     finally:
         gc.set_threshold(*original)
 
 
-def test_serving_collects_garbage_less_often_and_puts_the_threshold_back() -> None:
-    inside, after = _threshold_while_served((700, 10, 10))
-    assert inside == (runtime.GC_FIRST_THRESHOLD, 10, 10)
-    assert after == (700, 10, 10)
+def test_serve_collects_garbage_less_often() -> None:
+    assert _threshold_after((700, 10, 10), served=True) == (serve_module.GC_FIRST_THRESHOLD, 10, 10)
+
+
+def test_an_embedded_app_leaves_its_hosts_gc_alone() -> None:
+    """Issue 14: the lifespan used to raise the GC threshold of whoever hosted the app."""
+    assert _threshold_after((700, 10, 10), served=False) == (700, 10, 10)
 
 
 @pytest.mark.parametrize("chosen", [(0, 10, 10), (50_000, 5, 5)])
 def test_a_gc_threshold_the_process_chose_is_left_alone(chosen: tuple[int, int, int]) -> None:
-    assert _threshold_while_served(chosen) == (chosen, chosen)
+    assert _threshold_after(chosen, served=True) == chosen

@@ -1,5 +1,7 @@
 """The emulator of Adapty's profile endpoint: a Starlette app with durable SQLite state.
 
+``create_app(Settings(...))`` builds the ASGI app; :mod:`.serve` runs it with uvicorn.
+
 Layers inside, pointing down: :mod:`.app` builds the app from :mod:`.endpoints` and
 :mod:`.middleware`; they apply :mod:`.rules` (headers, bodies, validation, limits, fixtures) and
 keep state in :mod:`.storage`, which knows nothing of HTTP.
@@ -20,7 +22,6 @@ from recorded_server.emulator.settings import (
 if TYPE_CHECKING:
     from recorded_server.emulator.app import create_app
     from recorded_server.emulator.rules.fixtures import seed_fixture_text
-    from recorded_server.emulator.serve import serve
 
 __all__ = [
     "DEFAULT_API_KEY",
@@ -30,7 +31,6 @@ __all__ = [
     "SettingsError",
     "create_app",
     "seed_fixture_text",
-    "serve",
 ]
 
 
@@ -45,7 +45,6 @@ def __getattr__(name: str) -> Any:
 
         return seed_fixture_text
     if name == "serve":
-        from recorded_server.emulator.serve import serve
-
+    
         return serve
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -11,34 +11,42 @@ from collections.abc import Iterable
 
 from recorded_server.emulator.records import AttributeValue, JSONObject, ProfileRecord
 from recorded_server.emulator.rules.headers import PROFILE_ID
+from recorded_server.emulator.rules.limits import DEFAULT_LIMITS, Limits
 from recorded_server.emulator.rules.validation import AttributeChange, ProfileChanges
-from recorded_server.serving import errors, limits
+from recorded_server.serving import errors
 
 
 def new_profile(
-    changes: ProfileChanges, profile_id: str, customer_user_id: str | None
+    changes: ProfileChanges,
+    profile_id: str,
+    customer_user_id: str | None,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ProfileRecord:
     """The profile a valid POST creates (``analytics_disabled`` defaults to false).
 
-    Raises 400 if the attributes would exceed ``limits.MAX_STORED_ATTRIBUTES``.
+    Raises 400 if the attributes would exceed ``limits.max_stored_attributes``.
     """
     record = ProfileRecord(profile_id=profile_id, customer_user_id=customer_user_id)
     record.fields.update(changes.fields)
     problems: list[tuple[str | None, list[str]]] = []
     if changes.attributes is not None:
-        record.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
+        record.custom_attributes = _merged(
+            record.custom_attributes, changes.attributes, problems, limits
+        )
     if changes.installation_meta is not None:
-        record.installation_metas = _meta_merged({}, changes.installation_meta, problems)
+        record.installation_metas = _meta_merged({}, changes.installation_meta, problems, limits)
     if problems:
         raise errors.bad_request(problems)
     return record
 
 
-def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRecord:
+def updated_profile(
+    record: ProfileRecord, changes: ProfileChanges, limits: Limits = DEFAULT_LIMITS
+) -> ProfileRecord:
     """The profile after a valid PATCH: sent fields set (``null`` clears), omitted fields kept.
 
     Raises 400 (storing nothing) when a ``null`` idfa/idfv/advertising_id meets a profile whose
-    stored analytics is enabled, or when the merge would exceed ``limits.MAX_STORED_ATTRIBUTES``.
+    stored analytics is enabled, or when the merge would exceed ``limits.max_stored_attributes``.
     """
     problems: list[tuple[str | None, list[str]]] = []
     if changes.deferred_nulls and record.fields.get("analytics_disabled") is not True:
@@ -47,10 +55,12 @@ def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRe
         )
     result = dataclasses.replace(record, fields={**record.fields, **changes.fields})
     if changes.attributes is not None:
-        result.custom_attributes = _merged(record.custom_attributes, changes.attributes, problems)
+        result.custom_attributes = _merged(
+            record.custom_attributes, changes.attributes, problems, limits
+        )
     if changes.installation_meta is not None:
         result.installation_metas = _meta_merged(
-            record.installation_metas, changes.installation_meta, problems
+            record.installation_metas, changes.installation_meta, problems, limits
         )
     if problems:
         raise errors.bad_request(problems)
@@ -58,7 +68,10 @@ def updated_profile(record: ProfileRecord, changes: ProfileChanges) -> ProfileRe
 
 
 def attached_profile(
-    record: ProfileRecord, changes: ProfileChanges, customer_user_id: str
+    record: ProfileRecord,
+    changes: ProfileChanges,
+    customer_user_id: str,
+    limits: Limits = DEFAULT_LIMITS,
 ) -> ProfileRecord:
     """The anonymous profile after a POST that names it and a new ``customer_user_id``.
 
@@ -71,13 +84,15 @@ def attached_profile(
     """
     if record.customer_user_id is not None:
         raise errors.already_exists(PROFILE_ID)
-    return dataclasses.replace(updated_profile(record, changes), customer_user_id=customer_user_id)
+    updated = updated_profile(record, changes, limits)
+    return dataclasses.replace(updated, customer_user_id=customer_user_id)
 
 
 def _merged(
     stored: dict[str, AttributeValue],
     changes: Iterable[AttributeChange],
     problems: list[tuple[str | None, list[str]]],
+    limits: Limits,
 ) -> dict[str, AttributeValue]:
     """Stored attributes merged by key with the request's (``None`` deletes; new keys go last)."""
     merged = dict(stored)
@@ -86,7 +101,7 @@ def _merged(
             merged.pop(key, None)
         else:
             merged[key] = value
-    cap = limits.MAX_STORED_ATTRIBUTES
+    cap = limits.max_stored_attributes
     if len(merged) > cap:
         problems.append(
             (
@@ -104,14 +119,15 @@ def _meta_merged(
     stored: dict[str, JSONObject],
     meta: JSONObject,
     problems: list[tuple[str | None, list[str]]],
+    limits: Limits,
 ) -> dict[str, JSONObject]:
     """The entry of the request's device_id updated field by field; other devices untouched.
 
-    A new device beyond ``limits.MAX_INSTALLATION_METAS`` is a problem (400, nothing stored).
+    A new device beyond ``limits.max_installation_metas`` is a problem (400, nothing stored).
     """
     merged = dict(stored)
     device_id = meta["device_id"]
-    cap = limits.MAX_INSTALLATION_METAS
+    cap = limits.max_installation_metas
     if device_id not in stored and len(stored) >= cap:
         problems.append(
             (

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 import logging
 import signal
 import socket
@@ -87,6 +88,25 @@ class _Server(uvicorn.Server):
             print(banner(self._settings, port, self._runtime), flush=True)
 
 
+GC_FIRST_THRESHOLD = 2_000
+"""The garbage collector's first threshold in ``serve()``'s process (CPython's default is 700).
+
+Each request allocates a few dozen containers and dozens of requests are in flight at once, so
+with the default, young collections run every ~15 requests and promote live request objects,
+and every second or so a full collection stops the loop for ~10 ms: about 12 µs of CPU per POST
+and much of its p99 in the server benchmark; at 2,000 that is roughly halved. Higher values
+save more but let cyclic garbage (an error's traceback holding a 64 KiB body) pile up: at
+10,000 the resilience test's RSS grew by MBs where the default grows by ~0.2 MB."""
+
+
+def _collect_less_often() -> None:
+    """Raise the GC's first threshold to ``GC_FIRST_THRESHOLD`` (this process is the server's
+    own; an app embedded elsewhere leaves its host's GC alone)."""
+    threshold = gc.get_threshold()
+    if 0 < threshold[0] < GC_FIRST_THRESHOLD:
+        gc.set_threshold(GC_FIRST_THRESHOLD, *threshold[1:])
+
+
 def _ignore(signum: int, frame: FrameType | None) -> None:
     """Installed before uvicorn's handlers: uvicorn re-raises the signal it stopped for once it
     has shut down, and this makes that a no-op, so SIGTERM ends the process with exit code 0."""
@@ -116,6 +136,7 @@ def serve(settings: Settings) -> int:
         timeout_graceful_shutdown=limits.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
     server = _Server(config, settings, runtime)
+    _collect_less_often()
     signal.signal(signal.SIGTERM, _ignore)
     signal.signal(signal.SIGINT, _ignore)
     try:

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from recorded_server.emulator.rules.limits import DEFAULT_LIMITS, Limits
 from recorded_server.serving import limits
 
 DEFAULT_API_KEY = "dev-recorded-server-key"
@@ -61,9 +62,23 @@ class Settings:
     log_level: str = "info"
     header_timeout: float = limits.DEFAULT_HEADER_TIMEOUT
     max_connections: int = limits.DEFAULT_MAX_CONNECTIONS
+    # The profile rules' numbers (the contract's by default; no environment variables: a server
+    # with other limits is a deliberately different server, built in code).
+    max_attributes: int = DEFAULT_LIMITS.max_attributes
+    max_stored_attributes: int = DEFAULT_LIMITS.max_stored_attributes
+    max_installation_metas: int = DEFAULT_LIMITS.max_installation_metas
+    max_key_length: int = DEFAULT_LIMITS.max_key_length
+    max_value_length: int = DEFAULT_LIMITS.max_value_length
+    max_customer_user_id_length: int = DEFAULT_LIMITS.max_customer_user_id_length
+    profiles_page_size: int = DEFAULT_LIMITS.profiles_page_size
 
     def __post_init__(self) -> None:
         _check(self)
+
+    @property
+    def limits(self) -> Limits:
+        """The profile rules' numbers, as the rules take them."""
+        return Limits(**{name: getattr(self, name) for name in _LIMIT_FIELDS})
 
     @property
     def in_memory(self) -> bool:
@@ -122,7 +137,14 @@ def _from_text(name: str, raw: str, var: str) -> Any:
     return raw
 
 
+_LIMIT_FIELDS = tuple(field.name for field in dataclasses.fields(Limits))
+
+
 def _check(settings: Settings) -> None:
+    for name in _LIMIT_FIELDS:
+        value = getattr(settings, name)
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise SettingsError(f"{name} must be a positive integer, not {value!r}")
     if not isinstance(settings.port, int) or isinstance(settings.port, bool):
         raise SettingsError(f"port must be an integer, not {settings.port!r}")
     if not 0 <= settings.port <= 65535:

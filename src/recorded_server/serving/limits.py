@@ -1,38 +1,13 @@
-"""The contract's numeric limits, in one place.
+"""HTTP and cassette limits shared by every server of the kit: bodies, timeouts, connections.
 
-Validation reads these as module attributes at call time (``limits.MAX_KEY_LENGTH``, never
-``from limits import ...``), so a test or a deliberately broken variant can monkeypatch them.
+The limits on a profile's content are the emulator's settings (:mod:`recorded_server.emulator`).
 """
 
 from __future__ import annotations
 
-MAX_ATTRIBUTES = 30
-"""Most ``custom_attributes`` items in one request."""
-
-MAX_STORED_ATTRIBUTES = 30
-"""Most custom attributes a profile keeps after the request's merge (a cross-request rule)."""
-
-MAX_INSTALLATION_METAS = 100
-"""Most installation metas (distinct ``device_id`` values) a profile keeps; a request adding one
-more gets 400 and stores nothing (an attacker cycling device ids cannot grow a profile forever)."""
-
-MAX_KEY_LENGTH = 30
-"""Most code points in a custom attribute key."""
-
-MAX_VALUE_LENGTH = 30
-"""Most code points in a string custom attribute value."""
-
-MAX_CUSTOMER_USER_ID_LENGTH = 255
-"""Most characters in the ``adapty-customer-user-id`` header."""
-
 DEFAULT_MAX_BODY = 65536
 """Default request body limit in bytes (64 KiB); larger bodies get 413."""
 
-PROFILES_PAGE_SIZE = 1000
-"""Most profiles in one ``GET /_recorded/profiles`` answer (the ``limit`` parameter's maximum)."""
-
-MAX_FIXTURES_BODY = 16 * 1024 * 1024
-"""Body limit of ``POST /_recorded/fixtures`` (fixture documents may be larger than a profile)."""
 
 MAX_CASSETTE_BODY = 16 * 1024 * 1024
 """Most bytes in one recorded body (as stored, and after undoing its gzip or deflate encoding)."""

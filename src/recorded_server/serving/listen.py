@@ -19,5 +19,8 @@ def bind_socket(host: str, port: int) -> socket.socket:
     except OSError:
         sock.close()
         raise
+    # Listening from here on: a client that read the URL from the banner before uvicorn started
+    # waits in the backlog instead of being refused.
+    sock.listen(2048)
     sock.set_inheritable(True)
     return sock

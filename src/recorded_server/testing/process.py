@@ -68,6 +68,7 @@ class ServerProcess:
         self.app_id = app_id
         self.fixtures = None if fixtures is None else str(fixtures)
         self.max_body = max_body
+        self._sigterm_sent = False
         self.extra_args = tuple(extra_args)
         self.env = dict(env or {})
         self.process: subprocess.Popen[bytes] | None = None
@@ -151,6 +152,7 @@ class ServerProcess:
             stderr=self._stderr,
             env=env,
         )
+        self._sigterm_sent = False
         self._finalizer = weakref.finalize(self, _terminate, self.process)
         deadline = time.monotonic() + timeout
         try:
@@ -195,15 +197,24 @@ class ServerProcess:
             f"--- stdout ---\n{self.banner()}\n--- stderr ---\n{self.log()}"
         )
 
-    def stop(self, timeout: float = 20) -> int | None:
-        """SIGTERM, wait for a clean exit, and return the exit code (SIGKILL after ``timeout``).
+    def terminate(self) -> None:
+        """Ask the server to shut down (SIGTERM), once: open requests are answered first.
 
-        ``None`` when the server was never started."""
+        A second SIGTERM would make uvicorn cut them short, so calling this again, or
+        :meth:`stop` after it, sends nothing more."""
+        process = self.process
+        if process is not None and process.poll() is None and not self._sigterm_sent:
+            self._sigterm_sent = True
+            process.send_signal(signal.SIGTERM)
+
+    def stop(self, timeout: float = 20) -> int | None:
+        """SIGTERM (unless :meth:`terminate` sent it), wait for a clean exit, and return the exit
+        code (SIGKILL after ``timeout``). Idempotent; ``None`` when the server never started."""
         process = self.process
         if process is None:
             return None
         if process.poll() is None:
-            process.send_signal(signal.SIGTERM)
+            self.terminate()
             try:
                 process.wait(timeout=timeout)
             except subprocess.TimeoutExpired:

@@ -14,9 +14,10 @@ from recorded_server.emulator.records import stored_profile
 from recorded_server.emulator.rules.body import parse_json, read_body
 from recorded_server.emulator.rules.fixtures import parse_fixtures
 from recorded_server.emulator.rules.headers import check_content_type, first_header, is_uuid
+from recorded_server.emulator.rules.limits import FIXTURES_BODY
 from recorded_server.emulator.runtime import runtime_of
 from recorded_server.emulator.storage.sqlite import Lookup
-from recorded_server.serving import errors, limits
+from recorded_server.serving import errors
 
 PREFIX = "/_recorded"
 
@@ -40,7 +41,7 @@ async def list_profiles(request: Request) -> Response:
     """Stored profiles in insertion order, a page at a time (``offset``, ``limit``); the body
     has ``next`` (the next page's path) only when more profiles follow."""
     runtime = runtime_of(request)
-    page_size = limits.PROFILES_PAGE_SIZE
+    page_size = runtime.limits.profiles_page_size
     offset = _page_parameter(request, "offset", 0, 2**62)
     limit = _page_parameter(request, "limit", page_size, page_size) or page_size
     records = await runtime.storage.page(offset, limit + 1)
@@ -74,7 +75,7 @@ async def read_profile(request: Request) -> Response:
 
 async def load_fixtures(request: Request) -> Response:
     runtime = runtime_of(request)
-    limit = max(runtime.settings.max_body, limits.MAX_FIXTURES_BODY)
+    limit = max(runtime.settings.max_body, FIXTURES_BODY)
     headers = request.scope["headers"]
     check_content_type(first_header(headers, b"content-type"))
     raw = await read_body(request.receive, first_header(headers, b"content-length"), limit)

@@ -43,27 +43,29 @@ def _answer(runtime: Runtime, record: ProfileRecord) -> Response:
 
 async def create_profile(request: Request) -> Response:
     runtime = runtime_of(request)
-    who = identity(request.scope["headers"])
+    who = identity(request.scope["headers"], runtime.limits)
     body = await json_body(request, runtime.settings.max_body)
-    changes = validate_profile_body(body, "create")
+    changes = validate_profile_body(body, "create", runtime.limits)
     if who.profile_id is not None and who.customer_user_id is not None:
         # Both headers: attach the customer_user_id to that (anonymous) profile.
         customer_user_id = who.customer_user_id
         record = await runtime.storage.attach(
             who.profile_id,
             customer_user_id,
-            lambda stored: profiles.attached_profile(stored, changes, customer_user_id),
+            lambda stored: profiles.attached_profile(
+                stored, changes, customer_user_id, runtime.limits
+            ),
         )
         return _answer(runtime, record)
     profile_id = who.profile_id if who.profile_id is not None else str(new_uuid4())
-    record = new_profile(changes, profile_id, who.customer_user_id)
+    record = new_profile(changes, profile_id, who.customer_user_id, runtime.limits)
     await runtime.storage.insert(record)
     return _answer(runtime, record)
 
 
 async def read_profile(request: Request) -> Response:
     runtime = runtime_of(request)
-    who = identity(request.scope["headers"])
+    who = identity(request.scope["headers"], runtime.limits)
     record = await runtime.storage.get(_lookup(who))
     if record is None:
         raise errors.not_found()
@@ -72,18 +74,19 @@ async def read_profile(request: Request) -> Response:
 
 async def update_profile(request: Request) -> Response:
     runtime = runtime_of(request)
-    who = identity(request.scope["headers"])
+    who = identity(request.scope["headers"], runtime.limits)
     body = await json_body(request, runtime.settings.max_body)
-    changes = validate_profile_body(body, "update")
+    changes = validate_profile_body(body, "update", runtime.limits)
     record = await runtime.storage.update(
-        _lookup(who), lambda stored: updated_profile(stored, changes)
+        _lookup(who), lambda stored: updated_profile(stored, changes, runtime.limits)
     )
     return _answer(runtime, record)
 
 
 async def delete_profile(request: Request) -> Response:
-    who = identity(request.scope["headers"])
-    if not await runtime_of(request).storage.delete(_lookup(who)):
+    runtime = runtime_of(request)
+    who = identity(request.scope["headers"], runtime.limits)
+    if not await runtime.storage.delete(_lookup(who)):
         raise errors.not_found()
     return Response(status_code=204)
 

@@ -7,7 +7,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from recorded_server.serving import errors, limits
+from recorded_server.emulator.rules.limits import DEFAULT_LIMITS, Limits
+from recorded_server.serving import errors
 
 PLATFORMS = ("iOS", "macOS", "iPadOS", "visionOS", "Android", "web")
 
@@ -57,7 +58,7 @@ class Identity:
     platform: str | None
 
 
-def identity(headers: Iterable[tuple[bytes, bytes]]) -> Identity:
+def identity(headers: Iterable[tuple[bytes, bytes]], limits: Limits = DEFAULT_LIMITS) -> Identity:
     """Read and check the identity and platform headers; raise a 400 listing every bad one.
 
     Header values are read as Latin-1, as HTTP servers and WSGI do, so lengths count bytes;
@@ -83,13 +84,13 @@ def identity(headers: Iterable[tuple[bytes, bytes]]) -> Identity:
         customer_id = customer.decode("latin-1")
         if customer_id == "":
             problems.append((CUSTOMER_USER_ID, [errors.BLANK]))
-        elif len(customer_id) > limits.MAX_CUSTOMER_USER_ID_LENGTH:
+        elif len(customer_id) > limits.max_customer_user_id_length:
             problems.append(
                 (
                     CUSTOMER_USER_ID,
                     [
                         "Ensure this field has no more than "
-                        f"{limits.MAX_CUSTOMER_USER_ID_LENGTH} characters."
+                        f"{limits.max_customer_user_id_length} characters."
                     ],
                 )
             )

@@ -6,7 +6,7 @@ is not a number, ``1.0`` is the integer 1, and a number too large for a float (p
 is refused. Absent, ``null`` and a value stay three states all the way to storage: a field the
 request omits is simply not in :attr:`ProfileChanges.fields`.
 
-Every limit is read from :mod:`recorded_server.serving.limits` at call time.
+The numbers come in a :class:`~.limits.Limits` (the app's settings; the contract's by default).
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ from dataclasses import dataclass, field
 from typing import Any, Literal
 
 from recorded_server.emulator.rules.headers import PLATFORMS, is_uuid
-from recorded_server.serving import errors, limits
+from recorded_server.emulator.rules.limits import DEFAULT_LIMITS, Limits
+from recorded_server.serving import errors
 
 Mode = Literal["create", "update"]
 AttributeChange = tuple[str, "str | float | None"]
@@ -256,7 +257,9 @@ def validate_profile_fields(
     return fields
 
 
-def validate_profile_body(body: object, mode: Mode) -> ProfileChanges:
+def validate_profile_body(
+    body: object, mode: Mode, limits: Limits = DEFAULT_LIMITS
+) -> ProfileChanges:
     """Check a parsed POST (``mode="create"``) or PATCH (``"update"``) body.
 
     Raises a 400 ``bad_request`` listing one item per offending field.
@@ -277,7 +280,7 @@ def validate_profile_body(body: object, mode: Mode) -> ProfileChanges:
     changes = ProfileChanges(fields=validate_profile_fields(body, problems))
     if "custom_attributes" in body:
         changes.attributes = validate_custom_attributes(
-            body["custom_attributes"], "custom_attributes", problems
+            body["custom_attributes"], "custom_attributes", problems, limits
         )
     if "installation_meta" in body:
         meta, deferred = _validate_installation_meta(
@@ -293,7 +296,7 @@ def validate_profile_body(body: object, mode: Mode) -> ProfileChanges:
 
 
 def validate_custom_attributes(
-    value: Any, source: str, problems: Problems
+    value: Any, source: str, problems: Problems, limits: Limits = DEFAULT_LIMITS
 ) -> list[AttributeChange] | None:
     """Check a ``custom_attributes`` list; ``None`` when it has problems (recorded)."""
     if value is None:
@@ -306,15 +309,15 @@ def validate_custom_attributes(
         problems.add(source, "at least one attribute key is required")
         return None
     ok = True
-    if len(value) > limits.MAX_ATTRIBUTES:
+    if len(value) > limits.max_attributes:
         problems.add(
-            source, f"Ensure this field has no more than {limits.MAX_ATTRIBUTES} elements."
+            source, f"Ensure this field has no more than {limits.max_attributes} elements."
         )
         ok = False
     changes: list[AttributeChange] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
-        change = _validate_attribute(item, f"{source}.{index}", seen, problems)
+        change = _validate_attribute(item, f"{source}.{index}", seen, problems, limits)
         if change is None:
             ok = False
         else:
@@ -323,7 +326,7 @@ def validate_custom_attributes(
 
 
 def _validate_attribute(
-    item: Any, source: str, seen: set[str], problems: Problems
+    item: Any, source: str, seen: set[str], problems: Problems, limits: Limits
 ) -> AttributeChange | None:
     if not isinstance(item, dict):
         problems.add(source, f'Expected a dictionary of items but got type "{json_type(item)}".')
@@ -333,11 +336,11 @@ def _validate_attribute(
         if name not in ("key", "value"):
             problems.add(f"{source}.{name}", errors.UNKNOWN_FIELD)
             ok = False
-    key = _attribute_key(item, f"{source}.key", seen, problems)
+    key = _attribute_key(item, f"{source}.key", seen, problems, limits)
     if "value" not in item:
         problems.add(f"{source}.value", errors.REQUIRED)
         return None
-    value_ok, value = attribute_value(item["value"])
+    value_ok, value = attribute_value(item["value"], limits)
     if not value_ok:
         problems.add(f"{source}.value", str(value))
         return None
@@ -347,7 +350,7 @@ def _validate_attribute(
 
 
 def _attribute_key(
-    item: dict[str, Any], source: str, seen: set[str], problems: Problems
+    item: dict[str, Any], source: str, seen: set[str], problems: Problems, limits: Limits
 ) -> str | None:
     if "key" not in item:
         problems.add(source, errors.REQUIRED)
@@ -360,8 +363,8 @@ def _attribute_key(
         message = errors.NOT_A_STRING
     elif key == "":
         message = errors.BLANK
-    elif len(key) > limits.MAX_KEY_LENGTH:
-        message = f"Ensure this field has no more than {limits.MAX_KEY_LENGTH} characters."
+    elif len(key) > limits.max_key_length:
+        message = f"Ensure this field has no more than {limits.max_key_length} characters."
     elif _KEY.fullmatch(key) is None:
         message = "Only letters, numbers, dashes, periods and underscores are allowed."
     elif key in seen:
@@ -373,7 +376,7 @@ def _attribute_key(
     return str(key)
 
 
-def attribute_value(value: Any) -> tuple[bool, str | float | None]:
+def attribute_value(value: Any, limits: Limits = DEFAULT_LIMITS) -> tuple[bool, str | float | None]:
     """``(True, stored value)`` — a float, a string, or ``None`` to delete — or
     ``(False, message)``."""
     if value is None:
@@ -383,10 +386,10 @@ def attribute_value(value: Any) -> tuple[bool, str | float | None]:
     if isinstance(value, str):
         if value == "":
             return True, None
-        if len(value) > limits.MAX_VALUE_LENGTH:
+        if len(value) > limits.max_value_length:
             return (
                 False,
-                f"Ensure this field has no more than {limits.MAX_VALUE_LENGTH} characters.",
+                f"Ensure this field has no more than {limits.max_value_length} characters.",
             )
         return True, value
     if isinstance(value, int | float):
