@@ -20,18 +20,20 @@ nox.options.sessions = ["lint", "spec", "client", "tests", "contract", "mutants"
 
 
 def _install(session: nox.Session, *groups: str) -> None:
-    """Install the project (editable) and the named dependency groups."""
+    """Install the client and the kit (both editable) and the named dependency groups."""
     deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
-    session.install("-e", ".", *deps)
+    session.install("-e", "./generated", "-e", ".[spec]", *deps)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff (lint and format) and mypy --strict over all the hand-written code and its tests."""
+    """Ruff, mypy --strict, the layer rules (import-linter) and the declared imports (deptry)."""
     _install(session, "lint", "test", "generate")
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
-    session.run("mypy", "recorded_server", "contract_tests", "scripts")
+    session.run("lint-imports")
+    session.run("deptry", "src")
+    session.run("mypy", "src", "contract_tests", "scripts")
     # each test folder has its own conftest.py: mypy checks them one folder at a time
     session.run("mypy", *sorted(str(p.relative_to(ROOT)) for p in ROOT.glob("tests/*.py")))
     for folder in sorted(p for p in ROOT.glob("tests/*/") if any(p.glob("*.py"))):

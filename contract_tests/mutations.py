@@ -2,8 +2,8 @@
 
 None of them touches the server's code: each server mutant is ASGI middleware wrapped around
 ``create_app(...)`` that rewrites requests or responses, or a monkeypatch of a name the server
-reads at call time (a limit, ``recorded_server.limits.MAX_STORED_ATTRIBUTES``, or the attach
-rule, ``recorded_server.profiles.attached_profile``). The spec mutant is a
+reads at call time (a limit, ``recorded_server.serving.limits.MAX_STORED_ATTRIBUTES``, or the
+attach rule, ``recorded_server.emulator.profiles.attached_profile``). The spec mutant is a
 copy of ``openapi/profile.yaml`` with one rule loosened, selected with ``CONTRACT_SPEC``.
 
 ``CONTRACT_MUTANT=<name>`` installs a server mutant in the embedded (in-process) server;
@@ -247,7 +247,7 @@ def _attach_over_a_customer_user_id(record: Any, changes: Any, customer_user_id:
     """``profiles.attached_profile`` without its 409: attaches over an existing customer_user_id."""
     import dataclasses
 
-    from recorded_server.profiles import updated_profile
+    from recorded_server.emulator.profiles import updated_profile
 
     return dataclasses.replace(updated_profile(record, changes), customer_user_id=customer_user_id)
 
@@ -273,7 +273,7 @@ def _faults_store_writes(app: Any) -> Any:
     answering a status fault: the write happens, the client sees the fault."""
     from starlette.middleware import Middleware
 
-    from recorded_server.fault_middleware import FaultMiddleware
+    from recorded_server.emulator.middleware.faults import FaultMiddleware
 
     class StoringFaults(FaultMiddleware):
         async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
@@ -302,7 +302,7 @@ def _faults_store_writes(app: Any) -> Any:
 
 def _faults_one_use_too_many(app: Any) -> Any:
     """The app with a fault store whose faults answer ``times + 1`` requests."""
-    from recorded_server.faults import Fault, FaultStore
+    from recorded_server.emulator.faults import Fault, FaultStore
 
     class OneUseTooMany(FaultStore):
         def __init__(self) -> None:
@@ -366,8 +366,8 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
         name="stores-31-attributes",
         breaks="stores a 31st attribute through PATCH",
-        built_with="monkeypatch: recorded_server.limits.MAX_STORED_ATTRIBUTES = 31",
-        patches={"recorded_server.limits.MAX_STORED_ATTRIBUTES": 31},
+        built_with="monkeypatch: recorded_server.serving.limits.MAX_STORED_ATTRIBUTES = 31",
+        patches={"recorded_server.serving.limits.MAX_STORED_ATTRIBUTES": 31},
         tests=(_ORACLE, _STATEFUL),
     ),
     Mutant(
@@ -430,8 +430,10 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
         name="attaches-over-customer-user-id",
         breaks="attaches to a profile that already has a customer_user_id (200, not 409)",
-        built_with="monkeypatch: recorded_server.profiles.attached_profile without its 409",
-        patches={"recorded_server.profiles.attached_profile": _attach_over_a_customer_user_id},
+        built_with="monkeypatch: recorded_server.emulator.profiles.attached_profile, no 409",
+        patches={
+            "recorded_server.emulator.profiles.attached_profile": _attach_over_a_customer_user_id
+        },
         tests=(_ATTACH, _STATEFUL),
     ),
     Mutant(

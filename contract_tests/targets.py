@@ -194,7 +194,7 @@ def embedded_app(**settings: Any) -> Any:
     """A fresh embedded recorded server (in-memory store), with the active mutant installed."""
     from contract_tests.mutations import install_active_mutant
     from recorded_server import create_app
-    from recorded_server.settings import Settings
+    from recorded_server.emulator.settings import Settings
 
     return install_active_mutant(create_app(Settings(db=":memory:", **settings)))
 
@@ -224,7 +224,7 @@ def in_process_target() -> Iterator[Target]:
 @contextlib.contextmanager
 def socket_target() -> Iterator[Target]:
     from recorded_server import DEFAULT_API_KEY
-    from recorded_server.running import ServerProcess
+    from recorded_server.testing.process import ServerProcess
 
     server = ServerProcess(db=":memory:", api_key=DEFAULT_API_KEY).start(timeout=30)
     with server, httpx.Client(base_url=server.url, timeout=30) as client:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import datetime
 import json
-from pathlib import Path
 from typing import Any
 
 import attrs
@@ -38,10 +37,7 @@ from contract_tests.profiles import examples
 from contract_tests.strategies import BOUNDARY_BODIES, WireBody, bodies
 from contract_tests.summary import SUMMARY
 from contract_tests.targets import Target, fresh_customer_user_id, fresh_profile_id
-
-SEED_FIXTURES = (
-    Path(__file__).resolve().parent.parent / "recorded_server/fixtures/seed_profile.json"
-)
+from recorded_server.emulator import seed_fixture_text
 
 
 def json_equal(left: Any, right: Any) -> bool:
@@ -202,7 +198,7 @@ def test_stored_purchases_parse_with_the_client(target: Target) -> None:
     """A profile with access levels, subscriptions and purchases (the seed's example response,
     loaded as fixtures) parses, date-times timezone-aware, offers in both of their shapes."""
     target.require_inspection()
-    document = json.loads(SEED_FIXTURES.read_text(encoding="utf-8"))
+    document = json.loads(seed_fixture_text())
     profile = document["profiles"][0]
     profile["profile_id"] = fresh_profile_id()
     profile["customer_user_id"] = fresh_customer_user_id()

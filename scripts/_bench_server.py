@@ -133,7 +133,7 @@ def baseline_server(log_dir: Path) -> Iterator[Target]:
 @contextmanager
 def recorded_server(db: Path) -> Iterator[Target]:
     """``python -m recorded_server serve`` on a SQLite file (via ``running.ServerProcess``)."""
-    from recorded_server.running import ServerProcess
+    from recorded_server.testing.process import ServerProcess
 
     proc = ServerProcess(db=str(db), api_key=BENCH_API_KEY)
     proc.start()

@@ -16,7 +16,7 @@ The pipeline, every step deterministic:
    custom templates of openapi/templates/, into a temporary folder. Its post-hooks run
    ruff (from this interpreter's environment) over the generated project.
 4. Copy the spec, byte for byte, into the package (``adapty_profile_client/profile.yaml``):
-   the client carries the contract it was generated from, ``recorded_server.spec`` loads
+   the client carries the contract it was generated from, ``recorded_server.spec.schemas`` loads
    it when running from a wheel, and ``--check`` fails on any change of the spec.
 5. Replace generated/ with the result, or (``--check``) compare the two trees.
 """

@@ -232,7 +232,7 @@ def _wait_for_port(port: int, process: subprocess.Popen[bytes], timeout: float =
 
 def record(out: Path, api_key: str) -> list[Exchange]:
     """Record every scenario into ``out`` (its old cassettes are replaced)."""
-    from recorded_server.running import ServerProcess, free_port
+    from recorded_server.testing.process import ServerProcess, free_port
 
     out.mkdir(parents=True, exist_ok=True)
     for old in out.glob("*.yaml"):
@@ -278,9 +278,9 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
 
     from recorded_server import DEFAULT_API_KEY
-    from recorded_server.cassettes import load_cassettes
+    from recorded_server.cassettes.format import load_cassettes
+    from recorded_server.cassettes.verify import verify_cassettes
     from recorded_server.spec import load_spec
-    from recorded_server.verify import verify_cassettes
 
     exchanges = record(args.out, args.api_key or DEFAULT_API_KEY)
     report = verify_cassettes(load_spec(), load_cassettes(args.out), root=args.out)

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 README_URL = "http://127.0.0.1:8080"

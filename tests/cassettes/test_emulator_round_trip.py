@@ -18,8 +18,8 @@ from typing import Any
 import httpx
 import pytest
 
-from recorded_server.cassettes import load_cassettes
-from recorded_server.running import ServerProcess
+from recorded_server.cassettes.format import load_cassettes
+from recorded_server.testing.process import ServerProcess
 
 from .conftest import ROOT, CliProcess, run_cli
 

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from vcr.serialize import deserialize  # type: ignore[import-untyped]
 from vcr.serializers import yamlserializer  # type: ignore[import-untyped]
 
-from recorded_server.cassettes import (
+from recorded_server.cassettes.format import (
     CassetteError,
     CassetteWriter,
     Interaction,
@@ -262,7 +262,7 @@ def test_a_failed_write_leaves_the_old_cassette(
     def explode(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("recorded_server.cassettes.os.fsync", explode)
+    monkeypatch.setattr("recorded_server.cassettes.format.os.fsync", explode)
     with pytest.raises(OSError, match="disk full"):
         write_cassette(path, [_interaction(), _interaction()])
     assert path.read_bytes() == before

@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from recorded_server import limits
-from recorded_server.cassettes import CassetteError, decode_content, load_cassettes
+from recorded_server.cassettes.format import CassetteError, decode_content, load_cassettes
+from recorded_server.serving import limits
 
 from .conftest import run_cli
 

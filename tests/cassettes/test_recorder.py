@@ -11,8 +11,8 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recorded_server.cassettes import find_cassettes, load_cassette
-from recorded_server.recorder import SCENARIO_HEADER
+from recorded_server.cassettes.format import find_cassettes, load_cassette
+from recorded_server.cassettes.recorder import SCENARIO_HEADER
 
 from .conftest import CliProcess, ThreadedServer, free_port
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from recorded_server.cassettes import (
+from recorded_server.cassettes.format import (
     REDACTED,
     Interaction,
     RecordedRequest,

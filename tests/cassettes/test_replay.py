@@ -9,7 +9,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recorded_server.cassettes import (
+from recorded_server.cassettes.format import (
     Cassette,
     Interaction,
     RecordedRequest,
@@ -17,7 +17,7 @@ from recorded_server.cassettes import (
     Redactor,
     write_cassette,
 )
-from recorded_server.replay import NoMatch, Recording, Replayer, json_differences
+from recorded_server.cassettes.replay import NoMatch, Recording, Replayer, json_differences
 
 from .conftest import CliProcess
 
@@ -235,8 +235,8 @@ def test_replay_logs_no_raw_secret_and_bounds_bodies(
     import asyncio
     import logging
 
-    from recorded_server import limits
-    from recorded_server.replay import create_replay_app
+    from recorded_server.cassettes.replay import create_replay_app
+    from recorded_server.serving import limits
 
     key = "replay-secret-key-0123456789"
     (tmp_path / "empty.yaml").write_text("version: 1\ninteractions: []\n")

@@ -10,9 +10,9 @@ from typing import Any
 import pytest
 import yaml
 
-from recorded_server.cassettes import load_cassette, load_cassettes
+from recorded_server.cassettes.format import load_cassette, load_cassettes
+from recorded_server.cassettes.verify import verify_cassettes
 from recorded_server.spec import load_spec
-from recorded_server.verify import verify_cassettes
 
 from .conftest import ROOT, run_cli
 

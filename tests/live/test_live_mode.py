@@ -29,7 +29,7 @@ import pytest
 import yaml
 
 from recorded_server import DEFAULT_API_KEY
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[2]
 AUTH = {"Authorization": f"Api-Key {DEFAULT_API_KEY}"}

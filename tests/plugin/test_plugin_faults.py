@@ -11,7 +11,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from recorded_server.pytest_plugin import AdaptyServer
+from recorded_server.testing.plugin import AdaptyServer
 
 pytest_plugins = ["pytester"]
 

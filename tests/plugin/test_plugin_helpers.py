@@ -19,7 +19,7 @@ import uuid
 import pytest
 
 from inner_http import create
-from recorded_server.pytest_plugin import ProfileNotStored
+from recorded_server.testing.plugin import ProfileNotStored
 
 
 def test_fields(adapty_server):

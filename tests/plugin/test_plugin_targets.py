@@ -17,7 +17,7 @@ import httpx
 import pytest
 import yaml
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 pytest_plugins = ["pytester"]
 
@@ -222,7 +222,7 @@ def test_stored(adapty_server):
 def test_an_unreachable_url_is_a_clear_error(
     pytester: pytest.Pytester, run_inner: RunInner
 ) -> None:
-    from recorded_server.running import free_port
+    from recorded_server.testing.process import free_port
 
     url = f"http://127.0.0.1:{free_port()}"
     pytester.makepyfile(

@@ -16,7 +16,7 @@ from adapty_profile_client import AuthenticatedClient
 from adapty_profile_client.api.profile import create_profile
 from adapty_profile_client.models import ProfileCreateRequest
 
-from recorded_server.pytest_plugin import AdaptyServer
+from recorded_server.testing.plugin import AdaptyServer
 
 EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "resilient_service.py"
 USER = "user-42"

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from _resilience_env import API_KEY
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 
 @pytest.fixture(scope="module")

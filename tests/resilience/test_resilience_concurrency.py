@@ -14,7 +14,7 @@ import pytest
 from _resilience_env import AUTH
 from _resilience_env import PROFILE_PATH as PROFILE
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 pytestmark = pytest.mark.socket
 

@@ -26,7 +26,7 @@ from _malformed import Malformed, malformed_requests
 from _raw_http import RawConnection, RawResponse, envelope_problems, rss_kib
 from _resilience_env import API_KEY, AUTH, PROFILE_PATH
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 pytestmark = pytest.mark.socket
 

@@ -19,7 +19,7 @@ import httpx
 import pytest
 from _resilience_env import API_KEY, PROFILE_PATH
 
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 pytestmark = pytest.mark.socket
 

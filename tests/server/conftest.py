@@ -16,8 +16,8 @@ import httpx
 import pytest
 
 from recorded_server import Settings, create_app
-from recorded_server.running import ServerProcess
-from recorded_server.runtime import Runtime
+from recorded_server.emulator.runtime import Runtime
+from recorded_server.testing.process import ServerProcess
 
 from .helpers import AUTH, PATH
 

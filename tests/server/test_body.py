@@ -12,7 +12,7 @@ import httpx
 import pytest
 
 from recorded_server import Settings, create_app
-from recorded_server.running import ServerProcess
+from recorded_server.testing.process import ServerProcess
 
 from .conftest import Target, target_with
 from .helpers import JSON, KEY, PATH, assert_error, bad, envelope, who
@@ -309,7 +309,7 @@ async def test_escaped_unicode_and_lone_surrogates_survive(api: Target) -> None:
 
 
 async def test_a_slow_body_gets_408_and_does_not_block_others() -> None:
-    from recorded_server import limits
+    from recorded_server.serving import limits
 
     old = limits.BODY_READ_TIMEOUT
     limits.BODY_READ_TIMEOUT = 0.5

@@ -6,7 +6,7 @@ from typing import Any
 
 import pytest
 
-from recorded_server import limits
+from recorded_server.serving import limits
 
 from .conftest import Target, asgi_target
 from .helpers import JSON, PATH, assert_error, bad, field_error, who

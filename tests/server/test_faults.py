@@ -12,8 +12,8 @@ from typing import Any
 import httpx
 import pytest
 
-from recorded_server.dropping import ConnectionDropped
-from recorded_server.faults import Fault, FaultStore
+from recorded_server.emulator.faults import Fault, FaultStore
+from recorded_server.serving.dropping import ConnectionDropped
 
 from .conftest import Target
 from .helpers import AUTH, JSON, NOT_FOUND, PATH, assert_error, assert_request_id, bad, who

@@ -19,8 +19,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recorded_server import Settings, create_app
-from recorded_server.running import ServerProcess
-from recorded_server.validation import BODY_FIELDS, INSTALLATION_META_FIELDS
+from recorded_server.emulator.rules.validation import BODY_FIELDS, INSTALLATION_META_FIELDS
+from recorded_server.testing.process import ServerProcess
 
 from .helpers import KEY, PATH, PROFILE_ID
 

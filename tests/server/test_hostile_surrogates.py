@@ -15,7 +15,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from recorded_server import Settings, create_app
-from recorded_server.errors import error_response
+from recorded_server.serving.errors import error_response
 
 from .helpers import KEY, PATH
 

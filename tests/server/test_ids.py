@@ -6,7 +6,7 @@ import random
 import re
 import uuid
 
-from recorded_server.ids import new_request_id, new_uuid4
+from recorded_server.serving.ids import new_request_id, new_uuid4
 
 
 def test_new_ids_are_version_4_uuids() -> None:

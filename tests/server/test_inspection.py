@@ -9,7 +9,7 @@ from unittest.mock import ANY
 
 import pytest
 
-from recorded_server.fixture_loader import read_fixture_file, seed_fixture_text
+from recorded_server.emulator.rules.fixtures import read_fixture_file, seed_fixture_text
 
 from .conftest import Target, asgi_target, target_with
 from .helpers import (
@@ -347,7 +347,7 @@ async def test_inspection_needs_the_key(api: Target) -> None:
 
 async def test_the_profile_listing_is_paginated(monkeypatch: pytest.MonkeyPatch) -> None:
     """Issue 16 #7: the listing used to return the whole store in one body (78 MiB)."""
-    from recorded_server import limits
+    from recorded_server.serving import limits
 
     monkeypatch.setattr(limits, "PROFILES_PAGE_SIZE", 2)
     async with asgi_target() as api:

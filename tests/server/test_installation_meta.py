@@ -248,7 +248,7 @@ async def test_a_profile_keeps_at_most_the_cap_of_installation_metas(
 ) -> None:
     """Issue 16 #7: every new device_id used to add an entry without bound (400 PATCHes made a
     25 MB profile); past the cap a new device gets 400 and nothing is stored."""
-    from recorded_server import limits
+    from recorded_server.serving import limits
 
     monkeypatch.setattr(limits, "MAX_INSTALLATION_METAS", 3)
     created = await api.create(who("many-devices"), meta())

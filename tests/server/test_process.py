@@ -16,7 +16,7 @@ import httpx
 import pytest
 
 from recorded_server import DEFAULT_API_KEY
-from recorded_server.running import ServerProcess, free_port
+from recorded_server.testing.process import ServerProcess, free_port
 
 from .helpers import PATH, PROFILE_ID
 

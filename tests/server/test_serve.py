@@ -15,12 +15,15 @@ from pathlib import Path
 import pytest
 from starlette.types import Message, Receive, Scope, Send
 
-from recorded_server import log_output, request_log, runtime
-from recorded_server.app import create_app
-from recorded_server.log_output import BatchingStreamHandler
-from recorded_server.runtime import Runtime
-from recorded_server.serve import banner, bind_socket
-from recorded_server.settings import Settings
+from recorded_server.emulator import runtime
+from recorded_server.emulator.app import create_app
+from recorded_server.emulator.middleware import request_log
+from recorded_server.emulator.runtime import Runtime
+from recorded_server.emulator.serve import banner
+from recorded_server.emulator.settings import Settings
+from recorded_server.serving import log_output
+from recorded_server.serving.listen import bind_socket
+from recorded_server.serving.log_output import BatchingStreamHandler
 
 
 def test_the_listening_socket_gives_connections_tcp_nodelay() -> None:

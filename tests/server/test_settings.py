@@ -7,7 +7,12 @@ from pathlib import Path
 import pytest
 
 import recorded_server
-from recorded_server.settings import DEFAULT_API_KEY, DEFAULT_APP_ID, Settings, SettingsError
+from recorded_server.emulator.settings import (
+    DEFAULT_API_KEY,
+    DEFAULT_APP_ID,
+    Settings,
+    SettingsError,
+)
 
 
 def test_defaults() -> None:
@@ -120,7 +125,7 @@ def test_the_connection_cap_is_lowered_to_fit_the_descriptor_limit(
 ) -> None:
     import resource
 
-    from recorded_server.http_protocol import effective_max_connections
+    from recorded_server.serving.http_protocol import effective_max_connections
 
     monkeypatch.setattr(resource, "getrlimit", lambda _which: (256, 4096))
     assert effective_max_connections(1000) == 256 - 32

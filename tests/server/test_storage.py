@@ -11,9 +11,16 @@ from typing import Any
 
 import pytest
 
-from recorded_server import errors
-from recorded_server.records import ProfileRecord
-from recorded_server.storage import Lookup, Storage, StorageClosed, StorageFailure
+from recorded_server.emulator.records import ProfileRecord
+from recorded_server.emulator.storage import (
+    Conflict,
+    Lookup,
+    NotFound,
+    Storage,
+    StorageClosed,
+    StorageFailure,
+)
+from recorded_server.serving import errors
 
 pytestmark = pytest.mark.anyio
 
@@ -52,14 +59,14 @@ async def test_insert_get_update_delete(storage: Storage) -> None:
     assert await storage.get(Lookup("profile_id", pid(1))) is None
 
 
-async def test_unique_constraints_give_409_with_the_right_source(storage: Storage) -> None:
+async def test_unique_constraints_raise_a_conflict_naming_the_column(storage: Storage) -> None:
     await storage.insert(record(pid(1), "c1"))
-    with pytest.raises(errors.ApiError) as by_profile:
+    with pytest.raises(Conflict) as by_profile:
         await storage.insert(record(pid(1), "c2"))
-    assert (by_profile.value.status, by_profile.value.errors[0][0]) == (409, "adapty-profile-id")
-    with pytest.raises(errors.ApiError) as by_customer:
+    assert by_profile.value.column == "profile_id"
+    with pytest.raises(Conflict) as by_customer:
         await storage.insert(record(pid(2), "c1"))
-    assert by_customer.value.errors[0][0] == "adapty-customer-user-id"
+    assert by_customer.value.column == "customer_user_id"
     # Any number of profiles without a customer id.
     await storage.insert(record(pid(3)))
     await storage.insert(record(pid(4)))
@@ -73,7 +80,7 @@ async def test_a_failing_job_in_a_batch_undoes_only_itself(storage: Storage) -> 
         return_exceptions=True,
     )
     assert sum(r is None for r in results) == 10
-    assert all(isinstance(r, errors.ApiError) for r in results if r is not None)
+    assert all(isinstance(r, Conflict) for r in results if r is not None)
     assert {r.profile_id for r in await storage.all()} == {pid(i) for i in range(10)}
 
 
@@ -85,9 +92,8 @@ async def test_an_update_that_raises_writes_nothing(storage: Storage) -> None:
 
     with pytest.raises(errors.ApiError):
         await storage.update(Lookup("profile_id", pid(1)), refuse)
-    with pytest.raises(errors.ApiError) as missing:
+    with pytest.raises(NotFound):
         await storage.update(Lookup("profile_id", pid(2)), refuse)
-    assert missing.value.status == 404
 
 
 async def test_an_unexpected_exception_in_a_job_reaches_its_caller(storage: Storage) -> None:
@@ -117,7 +123,7 @@ async def test_put_many_replaces_by_profile_id_all_or_nothing(storage: Storage) 
     assert await storage.put_many([record(pid(1), "a2"), record(pid(3), "c")]) == 2
     customers = {r.profile_id: r.customer_user_id for r in await storage.all()}
     assert customers == {pid(1): "a2", pid(2): "b", pid(3): "c"}
-    with pytest.raises(errors.ApiError):
+    with pytest.raises(Conflict):
         await storage.put_many([record(pid(4), "d"), record(pid(5), "b")])
     assert len(await storage.all()) == 3
 
@@ -378,7 +384,7 @@ async def test_a_full_disk_while_running_is_a_failure_that_says_so(tmp_path: Pat
 
 
 def test_sqlite_errors_are_described_with_a_remedy() -> None:
-    from recorded_server.db_errors import describe
+    from recorded_server.emulator.storage.diagnostics import describe
 
     full = sqlite3.OperationalError("database or disk is full")
     assert "free some space" in describe(full, "x.db")

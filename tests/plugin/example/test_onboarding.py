@@ -8,7 +8,7 @@ import pytest
 from adapty_profile_client import AuthenticatedClient
 from onboarding import AdaptyError, onboard_user
 
-from recorded_server.pytest_plugin import AdaptyServer, StoredProfile
+from recorded_server.testing.plugin import AdaptyServer, StoredProfile
 
 
 def attributes(stored: StoredProfile) -> dict[str, Any]:

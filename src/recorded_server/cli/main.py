@@ -1,0 +1,198 @@
+"""The ``recorded-server`` command line (also ``python -m recorded_server``).
+
+Subcommands: ``serve`` (here) and the cassette commands that
+:func:`recorded_server.cli.cassettes.register` adds. Every subcommand sets
+``func=callable(args) -> int`` with ``set_defaults``; :func:`main` calls it and exits with its
+result.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from collections.abc import Sequence
+from pathlib import Path
+
+from recorded_server.cli import cassettes as cassette_cli
+from recorded_server.emulator.settings import (
+    DEFAULT_API_KEY,
+    DEFAULT_APP_ID,
+    DEFAULT_DB,
+    ENV_VARS,
+    LOG_LEVELS,
+    MEMORY_DB,
+    SEED_FIXTURES,
+    Settings,
+    SettingsError,
+)
+
+DESCRIPTION = """\
+A contract kit for Adapty's server-side profile API. `serve` runs the recorded server, an
+emulator of POST/GET/PATCH/DELETE /api/v2/server-side-api/profile/ that stores profiles in SQLite.
+"""
+
+SERVE_DESCRIPTION = f"""\
+Run the recorded server: Adapty's profile endpoint at /api/v2/server-side-api/profile/, plus an
+inspection API under /_recorded/ for tests. With no options it listens on 127.0.0.1:8080, accepts
+the development key {DEFAULT_API_KEY!r} and keeps its data in ./{DEFAULT_DB} (every write that
+got a 2xx survives a crash). Each option can also be set by the environment variable shown;
+an option on the command line wins over the variable.
+"""
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's formatter, without breaking hyphenated words (keys, paths, option names)."""
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        return textwrap.wrap(" ".join(text.split()), width, break_on_hyphens=False)
+
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        return textwrap.fill(
+            " ".join(text.split()),
+            width,
+            initial_indent=indent,
+            subsequent_indent=indent,
+            break_on_hyphens=False,
+        )
+
+
+def _help(text: str, setting: str) -> str:
+    return f"{text} [env: {ENV_VARS[setting]}]"
+
+
+def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = subparsers.add_parser(
+        "serve",
+        help="run the recorded server (the profile endpoint emulator)",
+        description=SERVE_DESCRIPTION,
+        formatter_class=_Formatter,
+    )
+    parser.add_argument(
+        "--host", metavar="HOST", help=_help("address to listen on (default: 127.0.0.1)", "host")
+    )
+    parser.add_argument(
+        "--port",
+        metavar="PORT",
+        type=int,
+        help=_help(
+            "port to listen on; 0 picks a free one, shown in the banner (default: 8080)", "port"
+        ),
+    )
+    parser.add_argument(
+        "--api-key",
+        metavar="KEY",
+        help=_help(
+            "the secret expected in 'Authorization: Api-Key <KEY>' "
+            f"(default: the development key {DEFAULT_API_KEY!r})",
+            "api_key",
+        ),
+    )
+    parser.add_argument(
+        "--app-id",
+        metavar="UUID",
+        help=_help(f"the app_id in every profile response (default: {DEFAULT_APP_ID})", "app_id"),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="PATH",
+        help=_help(
+            f"SQLite database file, created if missing, or {MEMORY_DB!r} to keep nothing "
+            f"(default: ./{DEFAULT_DB})",
+            "db",
+        ),
+    )
+    parser.add_argument(
+        "--fixtures",
+        metavar="FILE",
+        type=Path,
+        help=_help(
+            "JSON fixtures to load on start (profiles with access levels, subscriptions, "
+            f"non-subscriptions, revenue); {SEED_FIXTURES!r} loads the bundled one built from "
+            "the seed's example response (default: none)",
+            "fixtures",
+        ),
+    )
+    parser.add_argument(
+        "--max-body",
+        metavar="BYTES",
+        type=int,
+        help=_help(
+            "largest request body accepted; larger ones get 413 (default: 65536)", "max_body"
+        ),
+    )
+    parser.add_argument(
+        "--header-timeout",
+        metavar="SECONDS",
+        type=float,
+        help=_help(
+            "close a connection that has not sent a complete request head this many seconds "
+            "after opening or after its previous answer (default: 10)",
+            "header_timeout",
+        ),
+    )
+    parser.add_argument(
+        "--max-connections",
+        metavar="N",
+        type=int,
+        help=_help(
+            "most connections open at once; past it the oldest one still waiting for its "
+            "request head is closed (default: 1000, lowered to fit ulimit -n)",
+            "max_connections",
+        ),
+    )
+    parser.add_argument(
+        "--log-level",
+        choices=LOG_LEVELS,
+        help=_help(
+            "'info' logs one line per request; 'warning' only problems (default: info)", "log_level"
+        ),
+    )
+    parser.set_defaults(func=_run_serve)
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    from recorded_server.emulator.serve import serve  # imports uvicorn: only when serving
+
+    try:
+        settings = Settings.from_env(
+            host=args.host,
+            port=args.port,
+            api_key=args.api_key,
+            app_id=args.app_id,
+            db=args.db,
+            fixtures=args.fixtures,
+            max_body=args.max_body,
+            log_level=args.log_level,
+            header_timeout=args.header_timeout,
+            max_connections=args.max_connections,
+        )
+    except SettingsError as exc:
+        print(f"recorded-server serve: error: {exc}", file=sys.stderr)
+        return 2
+    return serve(settings)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="recorded-server", description=DESCRIPTION, formatter_class=_Formatter
+    )
+    subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
+    add_serve_parser(subparsers)
+    cassette_cli.register(subparsers)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", None)
+    if func is None:
+        parser.print_help(sys.stderr)
+        return 2
+    result = func(args)
+    return int(result or 0)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

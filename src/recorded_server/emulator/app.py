@@ -1,0 +1,59 @@
+"""The Starlette application: routes, middleware and error handling."""
+
+from __future__ import annotations
+
+from starlette.applications import Starlette
+from starlette.exceptions import HTTPException
+from starlette.middleware import Middleware
+from starlette.requests import Request
+from starlette.responses import Response
+from starlette.routing import Route
+
+from recorded_server.emulator.endpoints import inspection
+from recorded_server.emulator.endpoints.profile import PROFILE_PATH, profile_endpoint
+from recorded_server.emulator.middleware.auth import ApiKeyMiddleware
+from recorded_server.emulator.middleware.faults import FaultMiddleware
+from recorded_server.emulator.middleware.request_log import RequestLogMiddleware
+from recorded_server.emulator.runtime import Runtime
+from recorded_server.emulator.settings import Settings
+from recorded_server.serving import errors
+
+
+def _api_error(request: Request, exc: Exception) -> Response:
+    assert isinstance(exc, errors.ApiError)
+    return exc.response()
+
+
+def _http_error(request: Request, exc: Exception) -> Response:
+    """Routing's own errors (an unknown path) in the contract's envelope."""
+    assert isinstance(exc, HTTPException)
+    if exc.status_code == 404:
+        return errors.not_found().response()
+    return errors.error_response(
+        exc.status_code, "error", [(errors.NON_FIELD, [str(exc.detail)])], exc.headers
+    )
+
+
+def create_app(settings: Settings | None = None) -> Starlette:
+    """The recorded server as an ASGI app; its storage opens in the lifespan (or on the first
+    request when the harness runs no lifespan) and closes with it."""
+    settings = settings if settings is not None else Settings()
+    runtime = Runtime(settings)
+    app = Starlette(
+        routes=[Route(PROFILE_PATH, profile_endpoint), *inspection.routes],
+        middleware=[
+            Middleware(
+                RequestLogMiddleware,
+                api_key=settings.api_key,
+                on_unhandled=runtime.count_unhandled,
+            ),
+            Middleware(ApiKeyMiddleware, api_key=settings.api_key),
+            Middleware(FaultMiddleware, runtime=runtime),
+        ],
+        exception_handlers={errors.ApiError: _api_error, HTTPException: _http_error},
+        lifespan=runtime.lifespan,
+    )
+    app.router.redirect_slashes = False  # "/profile" is another path: 404, not a redirect
+    app.state.settings = settings
+    app.state.runtime = runtime
+    return app

@@ -1,0 +1,1 @@
+"""The emulator's routes: the profile endpoint and the ``/_recorded/`` inspection and fault API."""

@@ -1,0 +1,1 @@
+"""ASGI middleware around the endpoints: the API key, the request log, injected faults."""

@@ -1,0 +1,1 @@
+"""The contract's rules, hand-written: headers, bodies, field validation, limits, fixtures."""

@@ -1,0 +1,552 @@
+"""SQLite storage with durable group commit.
+
+Writes are jobs: a function of the write connection. The jobs that are waiting when a batch starts
+all run in one transaction (each in its own SAVEPOINT, so a failing job undoes only itself); then
+one COMMIT makes them durable together — one fsync for many requests — and only after it returns
+are the requests' futures resolved. So a 2xx is sent only once its write is on disk (WAL,
+``synchronous=FULL``: it survives ``kill -9``); jobs never interleave, so a read-modify-write never
+loses an update; and uniqueness comes from the table's UNIQUE constraints, not from a
+check-then-insert.
+
+Where the work runs: a job's statements take microseconds (the pages are in memory), so they run
+on the event loop thread, in a batch; only the COMMIT, which waits for the disk, runs on a
+dedicated committer thread, and the next batch starts when it returns. Handing the GIL back and
+forth for every statement (a writer thread doing everything) stalls both threads under load; one
+hand-off per batch does not. Reads of a file database use their own connection (WAL readers never
+wait for the writer). An in-memory database commits in place and is read through its one
+connection.
+
+A storage serves one event loop at a time (the server's); :meth:`write_blocking` is for code that
+runs outside any request (startup, tests).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import concurrent.futures
+import contextlib
+import logging
+import sqlite3
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Literal, TypeVar
+
+from recorded_server.emulator.records import ProfileRecord
+from recorded_server.emulator.storage.diagnostics import describe, foreign_tables_problem
+
+log = logging.getLogger("recorded_server.storage")
+
+T = TypeVar("T")
+Column = Literal["profile_id", "customer_user_id"]
+
+SCHEMA_VERSION = 1
+MAX_BATCH = 512
+"""Most jobs committed in one transaction."""
+OPEN_BUSY_TIMEOUT_MS = 10_000
+"""How long opening waits for another process's lock on the database file."""
+WRITE_BUSY_TIMEOUT_MS = 200
+"""How long a batch waits for another process's write lock (a batch runs on the event loop, so
+this stays short; one server per database file is the supported setup)."""
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS profiles (
+    profile_id TEXT PRIMARY KEY NOT NULL,
+    customer_user_id TEXT UNIQUE,
+    document TEXT NOT NULL,
+    created_ms INTEGER NOT NULL,
+    updated_ms INTEGER NOT NULL
+)
+"""
+_COLUMNS = "profile_id, customer_user_id, document"
+
+
+class StorageFailure(Exception):
+    """The database could not run or commit a job (disk full, locked by another process...)."""
+
+
+class StorageClosed(StorageFailure):
+    """The storage was closed."""
+
+
+class NotFound(Exception):
+    """No profile matches the lookup."""
+
+
+class Conflict(Exception):
+    """Another profile already holds this ``profile_id`` or ``customer_user_id``."""
+
+    def __init__(self, column: Column) -> None:
+        super().__init__(f"another profile already has this {column}")
+        self.column: Column = column
+
+
+@dataclass(frozen=True, slots=True)
+class Lookup:
+    """How a request names a profile: by ``profile_id`` or by ``customer_user_id``."""
+
+    column: Column
+    value: str
+
+
+class _Job:
+    __slots__ = ("fn", "future")
+
+    def __init__(self, fn: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any]):
+        self.fn = fn
+        self.future = future
+
+
+_Outcome = tuple[_Job, Any, BaseException | None]
+
+
+def _connect(path: str) -> sqlite3.Connection:
+    conn = sqlite3.connect(path, isolation_level=None, check_same_thread=False, timeout=10.0)
+    conn.execute(f"PRAGMA busy_timeout = {OPEN_BUSY_TIMEOUT_MS}")
+    return conn
+
+
+class Storage:
+    """The profile store; open it with :meth:`open`, close it with :meth:`close`."""
+
+    def __init__(self, path: str, writer: sqlite3.Connection, reader: sqlite3.Connection | None):
+        self.path = path
+        self.journal_mode = "memory"
+        self._writer = writer
+        self._reader = reader
+        self._closed = False
+        self._pending: list[_Job] = []
+        self._busy = False
+        """A batch is scheduled, running or committing; new jobs wait for the next one."""
+        self._committer: concurrent.futures.ThreadPoolExecutor | None = None
+        if path != ":memory:":
+            self._committer = concurrent.futures.ThreadPoolExecutor(
+                max_workers=1, thread_name_prefix="recorded-server-commit"
+            )
+
+    # --- lifecycle ---------------------------------------------------------------------------
+
+    @classmethod
+    def open(cls, db: str) -> Storage:
+        """Open (creating if needed) the database at ``db``, or an in-memory one for
+        ``":memory:"``. Raises :class:`StorageFailure` with a readable reason."""
+        try:
+            if db == ":memory:":
+                storage = cls(db, _connect(db), None)
+            else:
+                path = Path(db).expanduser()
+                path.parent.mkdir(parents=True, exist_ok=True)
+                writer = _connect(str(path))
+                try:
+                    _existing_tables(writer, str(path))  # before WAL mode rewrites the header
+                except BaseException:
+                    writer.close()
+                    raise
+                mode = writer.execute("PRAGMA journal_mode = WAL").fetchone()[0]
+                writer.execute("PRAGMA synchronous = FULL")
+                storage = cls(str(path.resolve()), writer, None)
+                storage.journal_mode = str(mode).lower()
+                if storage.journal_mode != "wal":
+                    log.warning(
+                        "SQLite refused WAL mode on %s (journal_mode=%s); writes stay durable "
+                        "(synchronous=FULL) but reads wait for writes",
+                        path,
+                        mode,
+                    )
+            storage._create_schema()
+            if storage.path != ":memory:":
+                reader = _connect(storage.path)
+                reader.execute("PRAGMA query_only = 1")
+                storage._reader = reader
+            storage._writer.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
+        except StorageFailure:
+            raise
+        except (sqlite3.Error, OSError) as exc:
+            raise StorageFailure(f"cannot open the {describe(exc, db)}") from exc
+        return storage
+
+    def _create_schema(self) -> None:
+        conn = self._writer
+        tables = _existing_tables(conn, self.path)
+        if tables:
+            return  # ours, with its schema: nothing to create
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            conn.execute(_SCHEMA)
+            conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            conn.execute("COMMIT")
+        except BaseException:
+            # A failed statement (a full disk, say) may have ended the transaction already: a
+            # second error from ROLLBACK must not hide the first.
+            if conn.in_transaction:
+                with contextlib.suppress(sqlite3.Error):
+                    conn.execute("ROLLBACK")
+            raise
+
+    def close(self) -> None:
+        """Wait for a commit in flight, fail jobs still waiting, checkpoint the WAL into the
+        database file, and close."""
+        if self._closed:
+            return
+        self._closed = True
+        if self._committer is not None:
+            self._committer.shutdown(wait=True)
+        pending, self._pending = self._pending, []
+        _resolve([(job, None, StorageClosed("the storage is closed")) for job in pending])
+        if self._writer.in_transaction:  # a batch whose commit never ran
+            with contextlib.suppress(sqlite3.Error):
+                self._writer.execute("ROLLBACK")
+        if self.journal_mode == "wal":
+            try:
+                self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except sqlite3.Error as exc:  # pragma: no cover - best effort
+                log.warning("WAL checkpoint on close failed: %s", exc)
+        if self._reader is not None:
+            self._reader.close()
+        self._writer.close()
+
+    @property
+    def closed(self) -> bool:
+        return self._closed
+
+    # --- running jobs ------------------------------------------------------------------------
+
+    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` on the write connection inside a transaction; return once it is
+        committed (its exceptions are raised here, and it wrote nothing)."""
+        if self._closed:
+            raise StorageClosed("the storage is closed")
+        loop = asyncio.get_running_loop()
+        future: asyncio.Future[T] = loop.create_future()
+        self._pending.append(_Job(fn, future))
+        if not self._busy:
+            self._busy = True
+            # Not right now: let the requests already in this loop iteration join the batch.
+            loop.call_soon(self._run_batch, loop)
+        return await future
+
+    async def read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` on the read connection (a file database) or the only one (memory)."""
+        if self._closed:
+            raise StorageClosed("the storage is closed")
+        conn = self._reader if self._reader is not None else self._writer
+        try:
+            return fn(conn)
+        except sqlite3.Error as exc:
+            raise StorageFailure(describe(exc, self.path)) from exc
+
+    def write_blocking(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        """Run ``fn`` in its own committed transaction, now, on this thread (startup, tests)."""
+        if self._closed:
+            raise StorageClosed("the storage is closed")
+        if self._busy:
+            raise RuntimeError("write_blocking() while asynchronous writes are in flight")
+        conn = self._writer
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            raise
+        return result
+
+    def _run_batch(self, loop: asyncio.AbstractEventLoop) -> None:
+        batch, self._pending = self._pending[:MAX_BATCH], self._pending[MAX_BATCH:]
+        if self._closed:
+            _resolve([(job, None, StorageClosed("the storage is closed")) for job in batch])
+            self._busy = False
+            return
+        outcomes = self._execute(batch)
+        if outcomes is None:  # the transaction could not even start
+            self._finish(loop, [(job, None, StorageFailure("database is locked")) for job in batch])
+        elif self._committer is None:
+            self._finish(loop, self._commit_or_fail(outcomes))
+        else:
+            committing = loop.run_in_executor(self._committer, self._commit_or_fail, outcomes)
+            committing.add_done_callback(lambda done: self._committed(loop, outcomes, done))
+
+    def _committed(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        outcomes: list[_Outcome],
+        done: asyncio.Future[list[_Outcome]],
+    ) -> None:
+        if done.cancelled() or done.exception() is not None:  # pragma: no cover - loop shutdown
+            failure = StorageFailure("the commit did not complete")
+            self._finish(loop, [(job, None, failure) for job, _, _ in outcomes])
+        else:
+            self._finish(loop, done.result(), next_at_once=True)
+
+    def _finish(
+        self,
+        loop: asyncio.AbstractEventLoop,
+        outcomes: list[_Outcome],
+        *,
+        next_at_once: bool = False,
+    ) -> None:
+        """Resolve a batch's futures, then start the next batch: at once after a commit (its
+        COMMIT then waits for the disk while the loop answers this batch's requests, whose
+        resumptions ``_resolve`` has only scheduled), else on the next loop iteration."""
+        _resolve(outcomes)
+        if self._pending and not self._closed:
+            if next_at_once:
+                self._run_batch(loop)
+            else:
+                loop.call_soon(self._run_batch, loop)
+        else:
+            self._busy = False
+
+    def _execute(self, batch: list[_Job]) -> list[_Outcome] | None:
+        """Run the batch's jobs inside one open transaction (not committed yet)."""
+        conn = self._writer
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.Error as exc:
+            log.error("cannot start a write transaction: %s", exc)
+            return None
+        outcomes: list[_Outcome] = []
+        for job in batch:
+            try:
+                conn.execute("SAVEPOINT job")
+            except sqlite3.Error as exc:  # pragma: no cover - only if the connection broke
+                outcomes.append((job, None, StorageFailure(describe(exc, self.path))))
+                continue
+            try:
+                result = job.fn(conn)
+            except Exception as exc:
+                failure: BaseException = exc
+                if isinstance(exc, sqlite3.Error):
+                    failure = StorageFailure(describe(exc, self.path))
+                if not conn.in_transaction:
+                    # SQLite rolled the whole transaction back (a full disk, an I/O error):
+                    # the jobs before this one are undone too, and the rest cannot run.
+                    log.error("the write transaction was rolled back: %s", failure)
+                    lost = StorageFailure(f"not stored: {failure}")
+                    done = [(j, None, lost if f is None else f) for j, _, f in outcomes]
+                    rest = [(j, None, lost) for j in batch[len(outcomes) + 1 :]]
+                    return [*done, (job, None, failure), *rest]
+                try:
+                    conn.execute("ROLLBACK TO job")
+                    conn.execute("RELEASE job")
+                except sqlite3.Error as undo:  # pragma: no cover - only if the connection broke
+                    log.error("cannot undo a failed job: %s", undo)
+                outcomes.append((job, None, failure))
+            else:
+                conn.execute("RELEASE job")
+                outcomes.append((job, result, None))
+        return outcomes
+
+    def _commit_or_fail(self, outcomes: list[_Outcome]) -> list[_Outcome]:
+        """COMMIT (on the committer thread for a file); on failure every job of the batch
+        fails, since none of them is durable."""
+        conn = self._writer
+        if not conn.in_transaction:
+            return outcomes  # rolled back by SQLite already; every job has its failure
+        try:
+            conn.execute("COMMIT")
+        except BaseException as exc:
+            log.error("a commit failed and its batch was rolled back: %s", exc)
+            with contextlib.suppress(sqlite3.Error):
+                conn.execute("ROLLBACK")
+            failure = StorageFailure(f"commit failed: {describe(exc, self.path)}")
+            return [(job, None, failure) for job, _, _ in outcomes]
+        return outcomes
+
+    # --- profile operations --------------------------------------------------------------------
+
+    async def insert(self, record: ProfileRecord) -> None:
+        """Store a new profile; 409 when its profile_id or customer_user_id is taken."""
+        row = (record.profile_id, record.customer_user_id, record.document())
+        await self.write(lambda conn: _insert(conn, row))
+
+    async def get(self, lookup: Lookup) -> ProfileRecord | None:
+        return await self.read(lambda conn: _select(conn, lookup))
+
+    async def update(
+        self, lookup: Lookup, change: Callable[[ProfileRecord], ProfileRecord]
+    ) -> ProfileRecord:
+        """Read, change and write one profile atomically; 404 when it does not exist.
+
+        ``change`` runs in the writer thread and may raise any exception, in which case nothing is
+        written.
+        """
+        return await self.write(lambda conn: _update(conn, lookup, change))
+
+    async def attach(
+        self,
+        profile_id: str,
+        customer_user_id: str,
+        change: Callable[[ProfileRecord], ProfileRecord],
+    ) -> ProfileRecord:
+        """Attach ``customer_user_id`` to the profile ``profile_id``, atomically: 404 when the
+        profile does not exist, then 409 when ``customer_user_id`` belongs to another profile,
+        then ``change`` (which sets it, and raises 409 or 400 as
+        :func:`~recorded_server.emulator.profiles.attached_profile` does); nothing is written on
+        error.
+
+        Jobs run one at a time, so of two concurrent attaches the second sees the first's
+        ``customer_user_id`` stored.
+        """
+        return await self.write(lambda conn: _attach(conn, profile_id, customer_user_id, change))
+
+    async def delete(self, lookup: Lookup) -> bool:
+        """Delete one profile; False when it did not exist."""
+        return await self.write(lambda conn: _delete(conn, lookup))
+
+    async def all(self) -> list[ProfileRecord]:
+        return await self.read(_select_all)
+
+    async def page(self, offset: int, limit: int) -> list[ProfileRecord]:
+        """At most ``limit`` profiles in insertion order, skipping the first ``offset``."""
+        return await self.read(lambda conn: _select_page(conn, offset, limit))
+
+    async def clear(self) -> None:
+        await self.write(_delete_all)
+
+    async def put_many(self, records: Iterable[ProfileRecord]) -> int:
+        """Insert or replace profiles by profile_id, all or nothing (409 when a customer_user_id
+        belongs to another profile). The documents are serialized off the event loop."""
+        loop = asyncio.get_running_loop()
+        rows = await loop.run_in_executor(
+            None, lambda: [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        )
+        return await self.write(lambda conn: _put_many(conn, rows))
+
+    def put_many_blocking(self, records: Iterable[ProfileRecord]) -> int:
+        rows = [(r.profile_id, r.customer_user_id, r.document()) for r in records]
+        return self.write_blocking(lambda conn: _put_many(conn, rows))
+
+
+def _existing_tables(conn: sqlite3.Connection, path: str) -> dict[str, str | None]:
+    """The tables of an existing database of ours (empty for a new one); raises
+    :class:`StorageFailure`, reading only, for a foreign or corrupted file."""
+    version = conn.execute("PRAGMA user_version").fetchone()[0]
+    tables = dict(conn.execute("SELECT name, sql FROM sqlite_master WHERE type = 'table'"))
+    problem = foreign_tables_problem(path, tables, version, SCHEMA_VERSION)
+    if problem is not None:
+        raise StorageFailure(problem)  # a file of someone else's: never modified
+    if tables:
+        (verdict,) = conn.execute("PRAGMA quick_check(1)").fetchone()
+        if verdict != "ok":
+            raise StorageFailure(
+                f"database {path}: the database file is corrupted (SQLite: {verdict}); "
+                "restore it from a backup, or move it away to start with an empty store"
+            )
+    return tables
+
+
+def _resolve(items: list[_Outcome]) -> None:
+    for job, result, exc in items:
+        future = job.future
+        if future.done():  # the request was cancelled (its client went away)
+            continue
+        if exc is not None:
+            future.set_exception(exc)
+        else:
+            future.set_result(result)
+
+
+def _now_ms() -> int:
+    return time.time_ns() // 1_000_000
+
+
+def _conflict(exc: sqlite3.IntegrityError) -> Conflict:
+    return Conflict("customer_user_id" if "customer_user_id" in str(exc) else "profile_id")
+
+
+def _insert(conn: sqlite3.Connection, row: tuple[str, str | None, str]) -> None:
+    now = _now_ms()
+    try:
+        conn.execute(
+            f"INSERT INTO profiles ({_COLUMNS}, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
+            (*row, now, now),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise _conflict(exc) from None
+
+
+def _select(conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
+    rows = conn.execute(
+        f"SELECT {_COLUMNS} FROM profiles WHERE {lookup.column} = ?", (lookup.value,)
+    ).fetchall()
+    if not rows:
+        return None
+    profile_id, customer_user_id, document = rows[0]
+    return ProfileRecord.from_document(profile_id, customer_user_id, document)
+
+
+def _select_all(conn: sqlite3.Connection) -> list[ProfileRecord]:
+    rows = conn.execute(f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid").fetchall()
+    return [ProfileRecord.from_document(*row) for row in rows]
+
+
+def _select_page(conn: sqlite3.Connection, offset: int, limit: int) -> list[ProfileRecord]:
+    query = f"SELECT {_COLUMNS} FROM profiles ORDER BY rowid LIMIT ? OFFSET ?"
+    rows = conn.execute(query, (limit, offset)).fetchall()
+    return [ProfileRecord.from_document(*row) for row in rows]
+
+
+def _update(
+    conn: sqlite3.Connection, lookup: Lookup, change: Callable[[ProfileRecord], ProfileRecord]
+) -> ProfileRecord:
+    record = _select(conn, lookup)
+    if record is None:
+        raise NotFound
+    result = change(record)
+    conn.execute(
+        "UPDATE profiles SET document = ?, updated_ms = ? WHERE profile_id = ?",
+        (result.document(), _now_ms(), record.profile_id),
+    )
+    return result
+
+
+def _attach(
+    conn: sqlite3.Connection,
+    profile_id: str,
+    customer_user_id: str,
+    change: Callable[[ProfileRecord], ProfileRecord],
+) -> ProfileRecord:
+    record = _select(conn, Lookup("profile_id", profile_id))
+    if record is None:
+        raise NotFound
+    owner = conn.execute(
+        "SELECT profile_id FROM profiles WHERE customer_user_id = ?", (customer_user_id,)
+    ).fetchone()
+    if owner is not None and owner[0] != profile_id:
+        raise Conflict("customer_user_id")
+    result = change(record)
+    try:
+        conn.execute(
+            "UPDATE profiles SET customer_user_id = ?, document = ?, updated_ms = ? "
+            "WHERE profile_id = ?",
+            (result.customer_user_id, result.document(), _now_ms(), record.profile_id),
+        )
+    except sqlite3.IntegrityError as exc:
+        raise _conflict(exc) from None
+    return result
+
+
+def _delete(conn: sqlite3.Connection, lookup: Lookup) -> bool:
+    cursor = conn.execute(f"DELETE FROM profiles WHERE {lookup.column} = ?", (lookup.value,))
+    return cursor.rowcount > 0
+
+
+def _delete_all(conn: sqlite3.Connection) -> None:
+    conn.execute("DELETE FROM profiles")
+
+
+def _put_many(conn: sqlite3.Connection, rows: list[tuple[str, str | None, str]]) -> int:
+    now = _now_ms()
+    for row in rows:
+        conn.execute("DELETE FROM profiles WHERE profile_id = ?", (row[0],))
+        try:
+            conn.execute(
+                f"INSERT INTO profiles ({_COLUMNS}, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
+                (*row, now, now),
+            )
+        except sqlite3.IntegrityError as exc:
+            raise _conflict(exc) from None
+    return len(rows)
