@@ -106,6 +106,18 @@ def bench(session: nox.Session) -> None:
 
 
 @nox.session
+def docs(session: nox.Session) -> None:
+    """Build the docs site (mkdocs-material) into site/, strictly: a warning fails the build.
+
+    Offline and quick: only the docs group is installed, not the project. Not run by plain nox.
+    """
+    session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
+    env = {"NO_MKDOCS_2_WARNING": "1"}  # material's end-of-life banner, not a build warning
+    site = str(ROOT / "site")
+    session.run("mkdocs", "build", "--strict", "--site-dir", site, *session.posargs, env=env)
+
+
+@nox.session
 def serve(session: nox.Session) -> None:
     """Run the recorded server locally (pass options after --, e.g. nox -s serve -- --port 9000)."""
     _install(session)

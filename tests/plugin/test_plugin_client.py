@@ -1,4 +1,4 @@
-"""The fixtures as a service's tests use them: the generated client, and the README's example."""
+"""The fixtures as a service's tests use them: the generated client, and the docs' example."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ RunInner = Callable[..., pytest.RunResult]
 
 EXAMPLE = Path(__file__).parent / "example"
 EXAMPLE_FILES = ("onboarding.py", "test_onboarding.py")
-README = Path(__file__).resolve().parents[2] / "README.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "pytest-plugin.md"
 
 
 def test_a_file_asking_only_for_the_two_fixtures_creates_and_reads_a_profile(
@@ -88,22 +88,17 @@ async def test_with_anyio(adapty_server, adapty_async_client):
     ).assert_outcomes(passed=2)
 
 
-def test_the_readme_example_passes_on_its_own(
-    pytester: pytest.Pytester, run_inner: RunInner
-) -> None:
+def test_the_docs_example_passes_on_its_own(pytester: pytest.Pytester, run_inner: RunInner) -> None:
     for name in EXAMPLE_FILES:
         (pytester.path / name).write_text((EXAMPLE / name).read_text(encoding="utf-8"))
     result = run_inner("-v", "test_onboarding.py")
     result.assert_outcomes(passed=3)
 
 
-def test_the_readme_shows_the_example_verbatim() -> None:
-    readme = README.read_text(encoding="utf-8") if README.exists() else ""
-    if "adapty_server" not in readme:
-        pytest.skip("the README has no pytest plugin section yet")
-    blocks = re.findall(r"```python\n(.*?)```", readme, flags=re.DOTALL)
+def test_the_docs_show_the_example_verbatim() -> None:
+    blocks = re.findall(r"```python\n(.*?)```", DOC.read_text(encoding="utf-8"), flags=re.DOTALL)
     for name in EXAMPLE_FILES:
         source = (EXAMPLE / name).read_text(encoding="utf-8")
         assert any(block.strip() == source.strip() for block in blocks), (
-            f"README.md no longer shows tests/plugin/example/{name} verbatim"
+            f"docs/pytest-plugin.md no longer shows tests/plugin/example/{name} verbatim"
         )

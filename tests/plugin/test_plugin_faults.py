@@ -17,16 +17,16 @@ pytest_plugins = ["pytester"]
 
 RunInner = Callable[..., pytest.RunResult]
 PATH = "/api/v2/server-side-api/profile/"
-README = Path(__file__).resolve().parents[2] / "README.md"
-README_SECTION = "### Faults on demand"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "pytest-plugin.md"
+DOC_SECTION = "## Faults on demand"
 
 
-def readme_example() -> str:
-    """The Python block of the README's faults section."""
-    text = README.read_text(encoding="utf-8")
-    section = text[text.index(README_SECTION) :]
+def doc_example() -> str:
+    """The Python block of the faults section of the plugin's docs page."""
+    text = DOC.read_text(encoding="utf-8")
+    section = text[text.index(DOC_SECTION) :]
     match = re.search(r"```python\n(.*?)```", section, re.DOTALL)
-    assert match is not None, "the README's faults section has no Python example"
+    assert match is not None, "docs/pytest-plugin.md: the faults section has no Python example"
     return match.group(1)
 
 
@@ -95,10 +95,10 @@ def test_a_fault_the_server_refuses_raises_value_error(adapty_server: AdaptyServ
     assert adapty_server.faults() == []
 
 
-def test_the_readme_example_passes_and_faults_never_outlive_their_test(
+def test_the_docs_example_passes_and_faults_never_outlive_their_test(
     pytester: pytest.Pytester, run_inner: RunInner
 ) -> None:
-    pytester.makepyfile(test_readme=readme_example())
+    pytester.makepyfile(test_docs_example=doc_example())
     pytester.makepyfile(
         test_leak="""
 import pytest
