@@ -35,7 +35,7 @@ __all__ = [
 
 
 def __getattr__(name: str) -> Any:
-    # Lazy: building or serving an app imports Starlette and uvicorn; settings do not.
+    # Lazy: building an app imports Starlette; settings do not.
     if name == "create_app":
         from recorded_server.emulator.app import create_app
 
@@ -44,7 +44,4 @@ def __getattr__(name: str) -> Any:
         from recorded_server.emulator.rules.fixtures import seed_fixture_text
 
         return seed_fixture_text
-    if name == "serve":
-    
-        return serve
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
