@@ -51,6 +51,7 @@ META = "pdm"
 # Files that tools leave in generated/ and that git ignores: never compared or kept.
 IGNORED_NAMES = {
     "__pycache__",
+    ".pdm-build",  # pdm-backend's editable install (pip install -e ./generated) writes it here
     ".mypy_cache",
     ".pytest_cache",
     ".ruff_cache",
