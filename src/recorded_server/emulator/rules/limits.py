@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-__all__ = ["DEFAULT_LIMITS", "FIXTURES_BODY", "PROFILES_PAGE_SIZE", "Limits"]
+__all__ = ["DEFAULT_LIMITS", "FIXTURES_BODY", "Limits"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,8 +34,6 @@ class Limits:
 
 DEFAULT_LIMITS = Limits()
 """The contract's limits."""
-
-PROFILES_PAGE_SIZE = DEFAULT_LIMITS.profiles_page_size
 
 FIXTURES_BODY = 16 * 1024 * 1024
 """Body limit of ``POST /_recorded/fixtures`` (fixture documents may be larger than a profile)."""
