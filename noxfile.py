@@ -5,12 +5,20 @@ The default run (plain ``nox``) is the whole test suite, exactly what CI runs.
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import nox
 
 ROOT = Path(__file__).parent
 PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+# uv, which creates the sessions' environments, ignores pip.conf and PIP_*: hand pip's index,
+# find-links, certificate, trusted hosts and proxy on to it (a UV_* variable already set wins)
+sys.path.insert(0, str(ROOT / "scripts"))
+import pip_to_uv  # noqa: E402
+
+pip_to_uv.apply()
 
 nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"

@@ -200,6 +200,14 @@ def table(outcomes: Sequence[Outcome]) -> str:
     return "\n".join(lines)
 
 
+def _progress(outcome: Outcome, done: int, total: int) -> None:
+    """One line as soon as a run ends, so a long run is never silent."""
+    print(
+        f"[{done}/{total}] {outcome.variant.name}: {outcome.verdict} ({outcome.seconds:.1f}s)",
+        flush=True,
+    )
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         prog="python -m contract_tests.mutants",
@@ -231,13 +239,21 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"{variant.name}: {variant.breaks} ({variant.built_with})")
             return 0
         started = time.perf_counter()
+        print(
+            f"Running the suite against the unmutated server, then {len(selected)} variants "
+            f"({args.jobs} at a time); each verdict is printed as it comes.",
+            flush=True,
+        )
         control = run(baseline(selected), workdir, args.pytest_args)
+        _progress(control, 0, len(selected))
         # A variant is judged only by tests the unmutated server passes: a test that already
         # fails proves nothing about a mutant.
         known = [_node_id(test) for test in control.failed_tests]
         with concurrent.futures.ThreadPoolExecutor(max_workers=max(1, args.jobs)) as pool:
-            judged = pool.map(lambda v: run(v, workdir, args.pytest_args, known), selected)
-            outcomes = [control, *judged]
+            futures = [pool.submit(run, v, workdir, args.pytest_args, known) for v in selected]
+            for done, future in enumerate(concurrent.futures.as_completed(futures), start=1):
+                _progress(future.result(), done, len(selected))
+            outcomes = [control, *(future.result() for future in futures)]
         elapsed = time.perf_counter() - started
 
     for outcome in outcomes:

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import ast
+import importlib.util
 import io
 import re
 import tokenize
 from pathlib import Path
+from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -72,3 +74,56 @@ def test_nothing_reads_the_shared_folder() -> None:
         and needle in _code_text(path)
     ]
     assert offenders == []
+
+
+def _pip_to_uv() -> Any:
+    spec = importlib.util.spec_from_file_location("pip_to_uv", ROOT / "scripts" / "pip_to_uv.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+PIP_CONFIG_LIST = """\
+:env:.index-url='https://mirror.corp.example/simple'
+global.index-url='https://ignored.example/simple'
+global.extra-index-url='https://extra.corp.example/simple file:///opt/pypi/simple'
+global.find-links='/opt/wheels /srv/wheels'
+global.cert='/etc/corp/ca.pem'
+install.trusted-host='mirror.corp.example extra.corp.example'
+global.proxy='http://proxy.corp.example:3128'
+global.no-index='false'
+"""
+
+
+def test_pip_configuration_is_handed_on_to_uv() -> None:
+    """nox's uv backend ignores pip.conf: the noxfile passes pip's settings on as UV_* variables."""
+    pip_to_uv = _pip_to_uv()
+    settings = pip_to_uv.parse_config_list(PIP_CONFIG_LIST)
+    assert settings["index-url"] == "https://mirror.corp.example/simple"  # PIP_* beats the file
+    assert pip_to_uv.uv_environment(settings, {}) == {
+        "UV_DEFAULT_INDEX": "https://mirror.corp.example/simple",
+        "UV_INDEX": "https://extra.corp.example/simple file:///opt/pypi/simple",
+        "UV_INDEX_STRATEGY": "unsafe-best-match",
+        "UV_FIND_LINKS": "/opt/wheels,/srv/wheels",
+        "SSL_CERT_FILE": "/etc/corp/ca.pem",
+        "UV_INSECURE_HOST": "mirror.corp.example extra.corp.example",
+        "HTTPS_PROXY": "http://proxy.corp.example:3128",
+        "HTTP_PROXY": "http://proxy.corp.example:3128",
+    }
+
+
+def test_a_uv_variable_already_set_wins_over_pip() -> None:
+    pip_to_uv = _pip_to_uv()
+    settings = pip_to_uv.parse_config_list(PIP_CONFIG_LIST + "global.no-index='yes'\n")
+    env = {"UV_DEFAULT_INDEX": "https://mine.example/simple", "SSL_CERT_FILE": "/mine.pem"}
+    added = pip_to_uv.uv_environment(settings, env)
+    assert "UV_DEFAULT_INDEX" not in added and "SSL_CERT_FILE" not in added
+    assert added["UV_NO_INDEX"] == "1"
+    assert pip_to_uv.uv_environment({}, {}) == {}
+
+
+def test_the_noxfile_applies_pip_configuration_before_any_session() -> None:
+    tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
+    calls = [ast.unparse(node) for node in tree.body if isinstance(node, ast.Expr)]
+    assert "pip_to_uv.apply()" in calls

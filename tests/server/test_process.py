@@ -82,6 +82,16 @@ def test_top_level_help_lists_serve() -> None:
     assert "serve" in result.stdout
 
 
+def test_version_names_the_kit_and_the_client() -> None:
+    from importlib import metadata
+
+    result = run_cli("--version")
+    assert result.returncode == 0, result.stderr
+    kit = metadata.version("adapty-profile-contract")
+    client = metadata.version("adapty-profile-client")
+    assert result.stdout.startswith(f"recorded-server {kit} (adapty-profile-client {client}, ")
+
+
 def test_no_command_prints_help_and_exits_2() -> None:
     result = run_cli()
     assert result.returncode == 2

@@ -173,9 +173,29 @@ def _run_serve(args: argparse.Namespace) -> int:
     return serve(settings)
 
 
+def _version_line() -> str:
+    """``recorded-server 0.1.0 (adapty-profile-client 2.0.0, Python 3.11.7)``."""
+    from importlib import metadata
+
+    from recorded_server._version import __version__
+
+    try:
+        client = metadata.version("adapty-profile-client")
+    except metadata.PackageNotFoundError:
+        client = "not installed"
+    python = ".".join(str(part) for part in sys.version_info[:3])
+    return f"%(prog)s {__version__} (adapty-profile-client {client}, Python {python})"
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="recorded-server", description=DESCRIPTION, formatter_class=_Formatter
+    )
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=_version_line(),
+        help="print the kit's and the client's versions and exit",
     )
     subparsers = parser.add_subparsers(title="commands", metavar="COMMAND")
     add_serve_parser(subparsers)
