@@ -24,7 +24,7 @@ nox.needs_version = ">=2025.2.9"
 nox.options.default_venv_backend = "uv|virtualenv"
 nox.options.reuse_venv = "yes"
 nox.options.error_on_missing_interpreters = True
-nox.options.sessions = ["lint", "spec", "client", "tests", "contract", "mutants"]
+nox.options.sessions = ["lint", "docs", "spec", "client", "tests", "contract", "mutants"]
 
 
 def _install(session: nox.Session, *groups: str) -> None:
@@ -79,7 +79,9 @@ def tests(session: nox.Session) -> None:
     The spec's and the client's tests run in their own sessions.
     """
     _install(session, "test")
-    session.run("pytest", "tests", "--ignore=tests/spec", "--ignore=tests/client", *session.posargs)
+    # one worker per core (pytest-xdist): most of these tests wait on real processes and sockets
+    ignore = ["--ignore=tests/spec", "--ignore=tests/client"]
+    session.run("pytest", "tests", "-n", "auto", *ignore, *session.posargs)
 
 
 @nox.session
@@ -117,7 +119,7 @@ def bench(session: nox.Session) -> None:
 def docs(session: nox.Session) -> None:
     """Build the docs site (mkdocs-material) into site/, strictly: a warning fails the build.
 
-    Offline and quick: only the docs group is installed, not the project. Not run by plain nox.
+    Offline and quick: only the docs group is installed, not the project.
     """
     session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
     env = {"NO_MKDOCS_2_WARNING": "1"}  # material's end-of-life banner, not a build warning

@@ -1,8 +1,10 @@
 """Fixtures of the server tests.
 
-``api`` runs each test twice: against the app in-process (httpx over ASGI) and against one real
-``recorded-server serve`` process per test session over loopback. Both start from an empty store,
-and both fail the test if a request reached the last-resort 500 handler.
+``api`` is the server under test: the app in-process (httpx over ASGI) and, in modules marked
+``pytest.mark.socket`` (what the HTTP layer does: headers, framing, auth, routing, faults, the
+request lifecycle), also one real ``recorded-server serve`` process per test session over
+loopback. Validation rules that a socket adds nothing to run in-process only. Both start from an
+empty store, and both fail the test if a request reached the last-resort 500 handler.
 """
 
 from __future__ import annotations
@@ -98,7 +100,15 @@ def shared_server() -> Iterator[ServerProcess]:
         yield server
 
 
-@pytest.fixture(params=["asgi", "socket"])
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """``api`` and ``mode`` run in-process, and over a socket too in modules marked socket."""
+    modes = ["asgi", "socket"] if metafunc.definition.get_closest_marker("socket") else ["asgi"]
+    for name in ("api", "mode"):
+        if name in metafunc.fixturenames:
+            metafunc.parametrize(name, modes, indirect=True)
+
+
+@pytest.fixture
 async def api(request: pytest.FixtureRequest) -> AsyncIterator[Target]:
     """The server under test, in-process and over a real socket."""
     if request.param == "asgi":
@@ -110,7 +120,7 @@ async def api(request: pytest.FixtureRequest) -> AsyncIterator[Target]:
             yield target
 
 
-@pytest.fixture(params=["asgi", "socket"])
+@pytest.fixture
 def mode(request: pytest.FixtureRequest) -> str:
     """For tests that build their own target with :func:`target_with`."""
     return str(request.param)

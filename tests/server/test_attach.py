@@ -17,7 +17,7 @@ import pytest
 from .conftest import Target
 from .helpers import NOT_FOUND, OTHER_PROFILE_ID, PATH, PROFILE_ID, assert_error, envelope, who
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 
 def exists(source: str) -> dict[str, object]:

@@ -17,7 +17,7 @@ from recorded_server.testing.process import ServerProcess
 from .conftest import Target, target_with
 from .helpers import JSON, KEY, PATH, assert_error, bad, envelope, who
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 
 def too_large(limit: int = 65536) -> dict[str, Any]:

@@ -18,7 +18,7 @@ from recorded_server.serving.dropping import ConnectionDropped
 from .conftest import Target
 from .helpers import AUTH, JSON, NOT_FOUND, PATH, assert_error, assert_request_id, bad, who
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 FAULTS = "/_recorded/faults"
 USER = "fault-user"

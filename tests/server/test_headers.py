@@ -18,7 +18,7 @@ from .helpers import (
     who,
 )
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 METHODS = ["GET", "POST", "PATCH", "DELETE"]
 REQUIRED = field_error("adapty-customer-user-id", "This field is required.")

@@ -25,7 +25,7 @@ from .helpers import (
     who,
 )
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 # The seed's example response ("Create profile with server-side API"), copied here verbatim:
 # the shipped fixture must reproduce it (timestamp and segment_hash aside).

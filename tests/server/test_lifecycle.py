@@ -21,7 +21,7 @@ from .helpers import (
     who,
 )
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 RESPONSE_KEYS = {
     "app_id",

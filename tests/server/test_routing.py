@@ -17,7 +17,7 @@ from .helpers import (
     who,
 )
 
-pytestmark = pytest.mark.anyio
+pytestmark = [pytest.mark.anyio, pytest.mark.socket]
 
 
 def not_allowed(method: str) -> dict[str, object]:
