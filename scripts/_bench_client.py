@@ -24,56 +24,17 @@ from adapty_profile_client import AuthenticatedClient
 from adapty_profile_client.api.profile import create_profile
 from adapty_profile_client.models import ProfileCreateRequest
 
+from recorded_server.emulator import seed_fixture_text
+
 BASE_URL = "https://api.adapty.io"
 API_KEY = "bench-client-key"
 CLIENT_MAX_RATIO = 1.3
 
-_ACCESS_LEVEL: dict[str, Any] = {
-    "access_level_id": "premium",
-    "store": "app_store",
-    "store_product_id": "weekly_8.99",
-    "store_base_plan_id": "",
-    "store_transaction_id": "530001802720333",
-    "store_original_transaction_id": "530001724306018",
-    "offer": {"category": "introductory", "type": "free_trial", "id": "offer12"},
-    "environment": "Production",
-    "starts_at": "2022-10-12T09:42:50.000000+0000",
-    "purchased_at": "2022-10-12T09:42:50.000000+0000",
-    "originally_purchased_at": "2021-10-12T09:42:50.000000+0000",
-    "expires_at": "2022-10-12T09:42:50.000000+0000",
-    "renewal_cancelled_at": "2022-10-12T09:42:50.000000+0000",
-    "billing_issue_detected_at": "2022-10-12T09:42:50.000000+0000",
-    "is_in_grace_period": True,
-    "cancellation_reason": "voluntarily_cancelled",
-}
-_SUBSCRIPTION: dict[str, Any] = {
-    "store": "app_store",
-    "store_product_id": "weekly_8.99",
-    "store_base_plan_id": "",
-    "store_transaction_id": "530001802720333",
-    "store_original_transaction_id": "530001724306018",
-    "offer": {"offer_category": "introductory", "offer_type": "free_trial", "offer_id": "offer12"},
-    "environment": "Production",
-    "purchased_at": "2022-10-12T09:42:50.000000+0000",
-    "originally_purchased_at": "2021-10-12T09:42:50.000000+0000",
-    "expires_at": "2022-10-12T09:42:50.000000+0000",
-    "renewal_cancelled_at": "2022-10-12T09:42:50.000000+0000",
-    "billing_issue_detected_at": "2022-10-12T09:42:50.000000+0000",
-    "is_in_grace_period": True,
-    "cancellation_reason": "voluntarily_cancelled",
-}
-_NON_SUBSCRIPTION: dict[str, Any] = {
-    "purchase_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-    "store": "app_store",
-    "store_product_id": "weekly_8.99",
-    "store_base_plan_id": "",
-    "store_transaction_id": "530001724306018",
-    "store_original_transaction_id": "530001724306018",
-    "purchased_at": "2022-10-12T09:42:50.000000+0000",
-    "environment": "Production",
-    "is_refund": True,
-    "is_consumable": True,
-}
+# the seed's example profile, as the kit ships it for its fixtures: one of each purchase kind
+_SEED: dict[str, Any] = json.loads(seed_fixture_text())["profiles"][0]
+_ACCESS_LEVEL: dict[str, Any] = _SEED["access_levels"][0]
+_SUBSCRIPTION: dict[str, Any] = _SEED["subscriptions"][0]
+_NON_SUBSCRIPTION: dict[str, Any] = _SEED["non_subscriptions"][0]
 
 
 def full_profile() -> dict[str, Any]:

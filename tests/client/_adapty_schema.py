@@ -27,6 +27,17 @@ DATA: Final = Path(__file__).parent / "data" / "adapty_profile_schema.json"
 DOCUMENT: Final[dict[str, Any]] = json.loads(DATA.read_text(encoding="utf-8"))
 SCHEMAS: Final[dict[str, Any]] = DOCUMENT["schemas"]
 UNKNOWN_KEY: Final = "x_not_in_the_schema"
+# every date-time field of a purchase list item
+DATE_TIME_KEYS: Final = frozenset(
+    {
+        "starts_at",
+        "purchased_at",
+        "originally_purchased_at",
+        "expires_at",
+        "renewal_cancelled_at",
+        "billing_issue_detected_at",
+    }
+)
 """The key added to some objects: it must land in ``additional_properties``."""
 OFFER_RENAMES: Final = {"category": "offer_category", "type": "offer_type", "id": "offer_id"}
 

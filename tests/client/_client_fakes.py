@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import httpx
+from adapty_profile_client import AuthenticatedClient
 
 API_KEY = "secret-live-key"
 BASE_URL = "https://api.adapty.io"
@@ -49,3 +50,13 @@ class FakeApi:
 
     def last_json(self) -> Any:
         return json.loads(self.last.content)
+
+
+def fake_client(api: FakeApi, token: str = API_KEY) -> AuthenticatedClient:
+    """The generated client as a service makes it, talking to ``api`` (no network)."""
+    return AuthenticatedClient(
+        base_url=BASE_URL,
+        token=token,
+        prefix="Api-Key",
+        httpx_args={"transport": httpx.MockTransport(api.handle)},
+    )

@@ -20,6 +20,7 @@ from typing import Any, Final
 import attrs
 import pytest
 from _adapty_schema import (
+    DATE_TIME_KEYS,
     DOCUMENT,
     UNKNOWN_KEY,
     Mode,
@@ -32,16 +33,6 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 EXAMPLES: Final = int(os.environ.get("CLIENT_SCHEMA_EXAMPLES", "1000"))
-DATE_TIME_KEYS: Final = frozenset(
-    {
-        "starts_at",
-        "purchased_at",
-        "originally_purchased_at",
-        "expires_at",
-        "renewal_cancelled_at",
-        "billing_issue_detected_at",
-    }
-)
 NULL_AS_EMPTY: Final = frozenset({"access_levels", "subscriptions", "non_subscriptions"})
 
 

@@ -9,7 +9,7 @@ from typing import Any
 
 import httpx
 import pytest
-from _client_fakes import BASE_URL, PROFILE_PATH, FakeApi
+from _client_fakes import BASE_URL, PROFILE_PATH, FakeApi, fake_client
 from adapty_profile_client import AuthenticatedClient, errors
 from adapty_profile_client.api.profile import (
     create_profile,
@@ -159,12 +159,7 @@ def test_the_api_key_is_the_clients_not_a_header_of_the_call(api: FakeApi, seed_
     api.reply(200, seed_body)
     api.reply(200, seed_body)
     for key in ("key-one", "key-two"):
-        with AuthenticatedClient(
-            base_url=BASE_URL,
-            token=key,
-            prefix="Api-Key",
-            httpx_args={"transport": httpx.MockTransport(api.handle)},
-        ) as other:
+        with fake_client(api, token=key) as other:
             get_profile.sync(client=other, adapty_profile_id=PROFILE_ID)
     assert [r.headers["Authorization"] for r in api.requests] == [
         "Api-Key key-one",

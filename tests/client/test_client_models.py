@@ -9,6 +9,7 @@ import json
 from typing import Any
 
 import pytest
+from _adapty_schema import DATE_TIME_KEYS
 from adapty_profile_client.models import (
     AccessLevel,
     AccessLevelOffer,
@@ -24,6 +25,8 @@ from adapty_profile_client.models import (
     SubscriptionOffer,
 )
 from adapty_profile_client.types import UNSET
+
+from contract_tests.strategies import ADVERTISING_IDS, META_STRING_FIELDS
 
 UTC = datetime.UTC
 SEED_INSTANT = datetime.datetime(2022, 10, 12, 9, 42, 50, tzinfo=UTC)
@@ -54,22 +57,7 @@ REQUEST_FIELDS: dict[str, tuple[Any, Any, bool]] = {
     ),
     "installation_meta": (InstallationMeta(device_id="d"), {"device_id": "d"}, False),
 }
-META_FIELDS = [
-    "device",
-    "locale",
-    "os",
-    "platform",
-    "timezone",
-    "user_agent",
-    "app_build",
-    "app_version",
-    "adapty_sdk_version",
-    "android_id",
-    "android_app_set_id",
-    "idfa",
-    "idfv",
-    "advertising_id",
-]
+META_FIELDS = [*META_STRING_FIELDS, "platform", *ADVERTISING_IDS]
 REQUEST_MODELS: list[Any] = [ProfileCreateRequest, ProfileUpdateRequest]
 
 
@@ -163,34 +151,7 @@ def test_custom_attribute_values_go_out_as_given(value: Any) -> None:
     assert CustomAttribute.from_dict({"key": "k", "value": value}) == item
 
 
-def test_the_seed_request_round_trips(seed_body: Any) -> None:
-    seed_request = {
-        "first_name": "Jane",
-        "last_name": "Doe",
-        "gender": "f",
-        "email": "[email protected]",
-        "phone_number": "+1234567890",
-        "birthday": "2000-12-31",
-        "ip_country": "FR",
-        "store_country": "US",
-        "store": "app_store",
-        "analytics_disabled": True,
-        "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}],
-        "installation_meta": {
-            "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-            "device": "string",
-            "locale": "en",
-            "os": "string",
-            "platform": "iOS",
-            "timezone": "Europe/Rome",
-            "user_agent": "Mozilla/5.0",
-            "idfa": "EA7583CD-A667-48BC-B806-42ECB2B48333",
-            "idfv": "E9D48DA5-3930-4B41-8521-D953AECD2F33",
-            "advertising_id": "",
-            "android_id": "",
-            "android_app_set_id": "",
-        },
-    }
+def test_the_seed_request_round_trips(seed_request: Any) -> None:
     assert ProfileCreateRequest.from_dict(seed_request).to_dict() == seed_request
 
 
@@ -242,14 +203,7 @@ def test_every_seed_date_time_becomes_an_aware_datetime(seed_body: Any) -> None:
     values = [
         getattr(item, name)
         for item in [*profile.access_levels, *profile.subscriptions, *profile.non_subscriptions]
-        for name in (
-            "starts_at",
-            "purchased_at",
-            "originally_purchased_at",
-            "expires_at",
-            "renewal_cancelled_at",
-            "billing_issue_detected_at",
-        )
+        for name in sorted(DATE_TIME_KEYS)
         if hasattr(item, name)
     ]
     assert len(values) == 6 + 5 + 1

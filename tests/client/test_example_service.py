@@ -5,8 +5,6 @@ from __future__ import annotations
 import copy
 import datetime
 import importlib.util
-import sys
-from pathlib import Path
 from types import ModuleType
 from typing import Any
 
@@ -15,18 +13,13 @@ import pytest
 from _client_fakes import API_KEY, REQUEST_ID, FakeApi
 from adapty_profile_client import AuthenticatedClient
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "profile_service.py"
 PROFILE_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 
 @pytest.fixture(scope="module")
 def service() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_profile_service", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    """The example, imported as a user would run it (the checkout is on pytest's path)."""
+    return importlib.import_module("examples.profile_service")
 
 
 @pytest.fixture

@@ -6,6 +6,8 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -36,11 +38,16 @@ def _check(project: Path) -> subprocess.CompletedProcess[str]:
     )
 
 
-def _edited(path: Path, old: str, new: str) -> str:
+@contextmanager
+def _edited(path: Path, old: str, new: str) -> Iterator[None]:
+    """``path`` with its first ``old`` replaced by ``new``, restored afterwards."""
     original = path.read_text(encoding="utf-8")
     assert old in original
     path.write_text(original.replace(old, new, 1), encoding="utf-8")
-    return original
+    try:
+        yield
+    finally:
+        path.write_text(original, encoding="utf-8")
 
 
 def test_the_committed_client_is_what_the_spec_generates(project: Path) -> None:
@@ -51,15 +58,8 @@ def test_the_committed_client_is_what_the_spec_generates(project: Path) -> None:
 
 def test_one_changed_line_of_generated_fails_naming_the_file(project: Path) -> None:
     model = project / "generated" / "adapty_profile_client" / "models" / "custom_attribute.py"
-    original = _edited(
-        model,
-        '"""',
-        '"""Edited by hand. ',
-    )
-    try:
+    with _edited(model, '"""', '"""Edited by hand. '):
         result = _check(project)
-    finally:
-        model.write_text(original, encoding="utf-8")
     assert result.returncode == 1
     assert "generated/adapty_profile_client/models/custom_attribute.py: differs" in result.stderr
     assert "nox -s generate" in result.stderr
@@ -67,11 +67,8 @@ def test_one_changed_line_of_generated_fails_naming_the_file(project: Path) -> N
 
 def test_one_changed_line_of_the_spec_fails_naming_what_it_changes(project: Path) -> None:
     spec = project / "openapi" / "profile.yaml"
-    original = _edited(spec, "maxLength: 30", "maxLength: 31")
-    try:
+    with _edited(spec, "maxLength: 30", "maxLength: 31"):
         result = _check(project)
-    finally:
-        spec.write_text(original, encoding="utf-8")
     assert result.returncode == 1
     # the bundled copy of the spec always differs; so does any code the change reaches
     assert "generated/adapty_profile_client/profile.yaml: differs" in result.stderr

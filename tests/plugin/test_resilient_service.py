@@ -4,10 +4,8 @@
 from __future__ import annotations
 
 import importlib.util
-import sys
 import time
 from collections.abc import Iterator
-from pathlib import Path
 from types import ModuleType
 
 import httpx
@@ -18,18 +16,13 @@ from adapty_profile_client.models import ProfileCreateRequest
 
 from recorded_server.testing.plugin import AdaptyServer
 
-EXAMPLE = Path(__file__).resolve().parents[2] / "examples" / "resilient_service.py"
 USER = "user-42"
 
 
 @pytest.fixture(scope="module")
 def service() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("example_resilient_service", EXAMPLE)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
+    """The example, imported as a user would run it (the checkout is on pytest's path)."""
+    return importlib.import_module("examples.resilient_service")
 
 
 def _client(

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -17,6 +19,12 @@ AUTH_RAW = [(b"Authorization", f"Api-Key {KEY}".encode())]
 JSON = {"Content-Type": "application/json"}
 PROFILE_ID = "5b1b8c1e-1f4c-4d1e-9a55-0d9c2b1e7a01"
 OTHER_PROFILE_ID = "0c7b6a1f-8d55-4d0b-9d0f-3f4f5e6a7b8c"
+SEED = Path(__file__).resolve().parents[1] / "seed"
+
+
+def seed_document(name: str) -> Any:
+    """One of the seed's documents in tests/seed/ (``seed_request``, ``seed_response``...)."""
+    return json.loads((SEED / f"{name}.json").read_bytes())
 
 
 def envelope(status: int, code: str, *items: tuple[str | None, list[str]]) -> dict[str, Any]:

@@ -7,7 +7,7 @@ from typing import Any
 import pytest
 
 from .conftest import Target
-from .helpers import PATH, assert_error, bad, field_error, who
+from .helpers import PATH, assert_error, bad, field_error, seed_document, who
 
 pytestmark = pytest.mark.anyio
 
@@ -236,36 +236,7 @@ async def test_an_empty_body_object_is_valid(api: Target) -> None:
 
 
 async def test_the_seed_example_request_is_accepted(api: Target) -> None:
-    body = {
-        "first_name": "Jane",
-        "last_name": "Doe",
-        "gender": "f",
-        "email": "[email protected]",
-        "phone_number": "+1234567890",
-        "birthday": "2000-12-31",
-        "ip_country": "FR",
-        "store_country": "US",
-        "store": "app_store",
-        "analytics_disabled": True,
-        "custom_attributes": [{"key": "favourite_sport", "value": "yoga"}],
-        "installation_meta": {
-            "device_id": "3fa85f64-5717-4562-b3fc-2c963f66afa6",
-            "device": "string",
-            "locale": "en",
-            "os": "string",
-            "platform": "iOS",
-            "timezone": "Europe/Rome",
-            "user_agent": (
-                "Mozilla/5.0 (iPhone; CPU iPhone OS 17_1_1 like Mac OS X) AppleWebKit/605.1.15 "
-                "(KHTML, like Gecko) Version/17.1 Mobile/15E148 Safari/604.1"
-            ),
-            "idfa": "EA7583CD-A667-48BC-B806-42ECB2B48333",
-            "idfv": "E9D48DA5-3930-4B41-8521-D953AECD2F33",
-            "advertising_id": "",
-            "android_id": "",
-            "android_app_set_id": "",
-        },
-    }
+    body = seed_document("seed_request")
     response = await api.client.post(PATH, headers=who("seed"), json=body)
     assert response.status_code == 200, response.text
     data = response.json()["data"]

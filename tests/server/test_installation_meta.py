@@ -7,24 +7,15 @@ from typing import Any
 
 import pytest
 
+from contract_tests.strategies import ADVERTISING_IDS, META_STRING_FIELDS
+
 from .conftest import Target, asgi_target
 from .helpers import PATH, assert_error, bad, field_error, who
 
 pytestmark = pytest.mark.anyio
 
-GATED = ["idfa", "idfv", "advertising_id"]
-NULLABLE_STRINGS = [
-    "device",
-    "locale",
-    "os",
-    "timezone",
-    "user_agent",
-    "app_build",
-    "app_version",
-    "adapty_sdk_version",
-    "android_id",
-    "android_app_set_id",
-]
+GATED = ADVERTISING_IDS
+NULLABLE_STRINGS = META_STRING_FIELDS
 
 
 def meta(**fields: Any) -> dict[str, Any]:

@@ -11,15 +11,9 @@ from typing import Any
 
 import pytest
 
+from recorded_server.emulator import storage as storage_api
 from recorded_server.emulator.records import ProfileRecord
-from recorded_server.emulator.storage import (
-    Conflict,
-    Lookup,
-    NotFound,
-    Storage,
-    StorageClosed,
-    StorageFailure,
-)
+from recorded_server.emulator.storage import Lookup, StorageFailure
 from recorded_server.serving import errors
 
 pytestmark = pytest.mark.anyio
@@ -34,14 +28,14 @@ def pid(n: int) -> str:
 
 
 @pytest.fixture(params=["file", "memory"])
-def storage(request: pytest.FixtureRequest, tmp_path: Path) -> Storage:
+def storage(request: pytest.FixtureRequest, tmp_path: Path) -> storage_api.Storage:
     db = str(tmp_path / "s.sqlite3") if request.param == "file" else ":memory:"
-    opened = Storage.open(db)
+    opened = storage_api.Storage.open(db)
     request.addfinalizer(opened.close)
     return opened
 
 
-async def test_insert_get_update_delete(storage: Storage) -> None:
+async def test_insert_get_update_delete(storage: storage_api.Storage) -> None:
     await storage.insert(record(pid(1), "c1"))
     got = await storage.get(Lookup("customer_user_id", "c1"))
     assert got is not None and got.profile_id == pid(1)
@@ -59,12 +53,14 @@ async def test_insert_get_update_delete(storage: Storage) -> None:
     assert await storage.get(Lookup("profile_id", pid(1))) is None
 
 
-async def test_unique_constraints_raise_a_conflict_naming_the_column(storage: Storage) -> None:
+async def test_unique_constraints_raise_a_conflict_naming_the_column(
+    storage: storage_api.Storage,
+) -> None:
     await storage.insert(record(pid(1), "c1"))
-    with pytest.raises(Conflict) as by_profile:
+    with pytest.raises(storage_api.Conflict) as by_profile:
         await storage.insert(record(pid(1), "c2"))
     assert by_profile.value.column == "profile_id"
-    with pytest.raises(Conflict) as by_customer:
+    with pytest.raises(storage_api.Conflict) as by_customer:
         await storage.insert(record(pid(2), "c1"))
     assert by_customer.value.column == "customer_user_id"
     # Any number of profiles without a customer id.
@@ -73,18 +69,18 @@ async def test_unique_constraints_raise_a_conflict_naming_the_column(storage: St
     assert len(await storage.all()) == 3
 
 
-async def test_a_failing_job_in_a_batch_undoes_only_itself(storage: Storage) -> None:
+async def test_a_failing_job_in_a_batch_undoes_only_itself(storage: storage_api.Storage) -> None:
     # Many jobs queued at once share one transaction; the failing ones roll back to their savepoint.
     results = await asyncio.gather(
         *(storage.insert(record(pid(i % 10), f"c{i % 10}")) for i in range(100)),
         return_exceptions=True,
     )
     assert sum(r is None for r in results) == 10
-    assert all(isinstance(r, Conflict) for r in results if r is not None)
+    assert all(isinstance(r, storage_api.Conflict) for r in results if r is not None)
     assert {r.profile_id for r in await storage.all()} == {pid(i) for i in range(10)}
 
 
-async def test_an_update_that_raises_writes_nothing(storage: Storage) -> None:
+async def test_an_update_that_raises_writes_nothing(storage: storage_api.Storage) -> None:
     await storage.insert(record(pid(1)))
 
     def refuse(stored: ProfileRecord) -> ProfileRecord:
@@ -92,11 +88,13 @@ async def test_an_update_that_raises_writes_nothing(storage: Storage) -> None:
 
     with pytest.raises(errors.ApiError):
         await storage.update(Lookup("profile_id", pid(1)), refuse)
-    with pytest.raises(NotFound):
+    with pytest.raises(storage_api.NotFound):
         await storage.update(Lookup("profile_id", pid(2)), refuse)
 
 
-async def test_an_unexpected_exception_in_a_job_reaches_its_caller(storage: Storage) -> None:
+async def test_an_unexpected_exception_in_a_job_reaches_its_caller(
+    storage: storage_api.Storage,
+) -> None:
     await storage.insert(record(pid(1)))
 
     def broken(stored: ProfileRecord) -> ProfileRecord:
@@ -108,7 +106,7 @@ async def test_an_unexpected_exception_in_a_job_reaches_its_caller(storage: Stor
     await storage.insert(record(pid(2)))
 
 
-async def test_a_sqlite_error_in_a_job_is_a_storage_failure(storage: Storage) -> None:
+async def test_a_sqlite_error_in_a_job_is_a_storage_failure(storage: storage_api.Storage) -> None:
     def bad_sql(conn: sqlite3.Connection) -> None:
         conn.execute("INSERT INTO no_such_table VALUES (1)")
 
@@ -117,40 +115,40 @@ async def test_a_sqlite_error_in_a_job_is_a_storage_failure(storage: Storage) ->
     await storage.insert(record(pid(1)))
 
 
-async def test_put_many_replaces_by_profile_id_all_or_nothing(storage: Storage) -> None:
+async def test_put_many_replaces_by_profile_id_all_or_nothing(storage: storage_api.Storage) -> None:
     await storage.insert(record(pid(1), "a"))
     await storage.insert(record(pid(2), "b"))
     assert await storage.put_many([record(pid(1), "a2"), record(pid(3), "c")]) == 2
     customers = {r.profile_id: r.customer_user_id for r in await storage.all()}
     assert customers == {pid(1): "a2", pid(2): "b", pid(3): "c"}
-    with pytest.raises(Conflict):
+    with pytest.raises(storage_api.Conflict):
         await storage.put_many([record(pid(4), "d"), record(pid(5), "b")])
     assert len(await storage.all()) == 3
 
 
-async def test_clear(storage: Storage) -> None:
+async def test_clear(storage: storage_api.Storage) -> None:
     await storage.insert(record(pid(1)))
     await storage.clear()
     assert await storage.all() == []
 
 
 async def test_a_closed_storage_refuses_work(tmp_path: Path) -> None:
-    storage = Storage.open(str(tmp_path / "c.sqlite3"))
+    storage = storage_api.Storage.open(str(tmp_path / "c.sqlite3"))
     storage.close()
     storage.close()  # twice is fine
-    with pytest.raises(StorageClosed):
+    with pytest.raises(storage_api.StorageClosed):
         await storage.insert(record(pid(1)))
-    with pytest.raises(StorageClosed):
+    with pytest.raises(storage_api.StorageClosed):
         await storage.get(Lookup("profile_id", pid(1)))
 
 
 def test_data_survives_close_and_reopen_and_the_file_is_wal(tmp_path: Path) -> None:
     path = tmp_path / "durable.sqlite3"
-    storage = Storage.open(str(path))
+    storage = storage_api.Storage.open(str(path))
     assert storage.journal_mode == "wal"
     assert storage.put_many_blocking([record(pid(1), "kept")]) == 1
     storage.close()
-    reopened = Storage.open(str(path))
+    reopened = storage_api.Storage.open(str(path))
     try:
         rows = (
             sqlite3.connect(path)
@@ -163,7 +161,7 @@ def test_data_survives_close_and_reopen_and_the_file_is_wal(tmp_path: Path) -> N
 
 
 def test_the_writer_connection_is_durable(tmp_path: Path) -> None:
-    storage = Storage.open(str(tmp_path / "sync.sqlite3"))
+    storage = storage_api.Storage.open(str(tmp_path / "sync.sqlite3"))
     try:
         synchronous = storage.write_blocking(
             lambda conn: conn.execute("PRAGMA synchronous").fetchone()[0]
@@ -174,7 +172,7 @@ def test_the_writer_connection_is_durable(tmp_path: Path) -> None:
 
 
 def test_missing_parent_folders_are_created(tmp_path: Path) -> None:
-    storage = Storage.open(str(tmp_path / "a" / "b" / "db.sqlite3"))
+    storage = storage_api.Storage.open(str(tmp_path / "a" / "b" / "db.sqlite3"))
     storage.close()
     assert (tmp_path / "a" / "b" / "db.sqlite3").exists()
 
@@ -184,7 +182,7 @@ def test_a_file_that_is_not_sqlite_is_refused(tmp_path: Path, content: bytes) ->
     path = tmp_path / "junk.sqlite3"
     path.write_bytes(content)
     with pytest.raises(StorageFailure, match="cannot open the database"):
-        Storage.open(str(path))
+        storage_api.Storage.open(str(path))
 
 
 def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
@@ -192,12 +190,12 @@ def test_a_newer_schema_is_refused(tmp_path: Path) -> None:
     with sqlite3.connect(path) as conn:
         conn.execute("PRAGMA user_version = 99")
     with pytest.raises(StorageFailure, match="newer than this recorded-server"):
-        Storage.open(str(path))
+        storage_api.Storage.open(str(path))
 
 
 async def test_memory_storages_are_separate() -> None:
-    first = Storage.open(":memory:")
-    second = Storage.open(":memory:")
+    first = storage_api.Storage.open(":memory:")
+    second = storage_api.Storage.open(":memory:")
     try:
         await first.insert(record(pid(1)))
         assert await second.all() == []
@@ -223,7 +221,9 @@ class _FailingCommit:
         return getattr(self.conn, name)
 
 
-async def test_a_failed_commit_fails_its_whole_batch_and_stores_nothing(storage: Storage) -> None:
+async def test_a_failed_commit_fails_its_whole_batch_and_stores_nothing(
+    storage: storage_api.Storage,
+) -> None:
     real = storage._writer
     storage._writer = _FailingCommit(real)  # type: ignore[assignment]
     try:
@@ -289,7 +289,7 @@ def _attributed(profile_id: str, customer: str, first_name: str) -> ProfileRecor
 
 
 async def test_the_segment_hash_is_stored_with_the_profile_and_read_back(
-    storage: Storage,
+    storage: storage_api.Storage,
 ) -> None:
     profile = _attributed(pid(1), "c1", "Jane")
     await storage.insert(profile)
@@ -346,7 +346,7 @@ def test_a_foreign_database_is_refused_and_left_untouched(tmp_path: Path, schema
     conn.close()
     before = path.read_bytes()
     with pytest.raises(StorageFailure, match="not a recorded-server database") as caught:
-        Storage.open(str(path))
+        storage_api.Storage.open(str(path))
     assert "pass --db a new path" in str(caught.value)
     assert path.read_bytes() == before
     with sqlite3.connect(path) as conn:
@@ -356,7 +356,7 @@ def test_a_foreign_database_is_refused_and_left_untouched(tmp_path: Path, schema
 
 def test_a_corrupted_database_is_refused_at_start_saying_so(tmp_path: Path) -> None:
     path = tmp_path / "broken.sqlite3"
-    storage = Storage.open(str(path))
+    storage = storage_api.Storage.open(str(path))
     rows = [record(pid(n), f"c-{n}") for n in range(300)]
     storage.put_many_blocking(rows)
     storage.close()
@@ -366,12 +366,12 @@ def test_a_corrupted_database_is_refused_at_start_saying_so(tmp_path: Path) -> N
     data[2 * page + 8 : 3 * page] = b"\xff" * (page - 8)  # a b-tree page turned to garbage
     path.write_bytes(bytes(data))
     with pytest.raises(StorageFailure, match="corrupted") as caught:
-        Storage.open(str(path))
+        storage_api.Storage.open(str(path))
     assert "restore it from a backup" in str(caught.value)
 
 
 async def test_a_full_disk_while_running_is_a_failure_that_says_so(tmp_path: Path) -> None:
-    storage = Storage.open(str(tmp_path / "full.sqlite3"))
+    storage = storage_api.Storage.open(str(tmp_path / "full.sqlite3"))
     try:
         storage._writer.execute("PRAGMA max_page_count = 3")  # what a full disk looks like
         big = record(pid(1), "big")

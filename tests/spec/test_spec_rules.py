@@ -15,6 +15,7 @@ from typing import Any
 import pytest
 from jsonschema.protocols import Validator
 
+from contract_tests.strategies import ADVERTISING_IDS, META_STRING_FIELDS
 from recorded_server.spec import validator
 
 NULLABLE_FIELDS = {
@@ -37,19 +38,7 @@ NOT_NULLABLE_FIELDS = {
     "installation_meta": {"device_id": "device-1"},
 }
 STRING_FIELDS = ["first_name", "last_name", "email", "phone_number", "store"]
-META_NULLABLE_STRINGS = [
-    "device",
-    "locale",
-    "os",
-    "timezone",
-    "user_agent",
-    "app_build",
-    "app_version",
-    "adapty_sdk_version",
-    "android_id",
-    "android_app_set_id",
-]
-ADVERTISING_IDS = ["idfa", "idfv", "advertising_id"]
+META_NULLABLE_STRINGS = META_STRING_FIELDS
 UUID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 
 

@@ -539,14 +539,7 @@ def _delete_all(conn: sqlite3.Connection) -> None:
 
 
 def _put_many(conn: sqlite3.Connection, rows: list[tuple[str, str | None, str]]) -> int:
-    now = _now_ms()
     for row in rows:
         conn.execute("DELETE FROM profiles WHERE profile_id = ?", (row[0],))
-        try:
-            conn.execute(
-                f"INSERT INTO profiles ({_COLUMNS}, created_ms, updated_ms) VALUES (?, ?, ?, ?, ?)",
-                (*row, now, now),
-            )
-        except sqlite3.IntegrityError as exc:
-            raise _conflict(exc) from None
+        _insert(conn, row)
     return len(rows)
