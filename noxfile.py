@@ -5,6 +5,8 @@ The default run (plain ``nox``) is the whole test suite, exactly what CI runs.
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 import sys
 from pathlib import Path
 
@@ -27,16 +29,51 @@ nox.options.error_on_missing_interpreters = True
 nox.options.sessions = ["lint", "docs", "spec", "client", "tests", "contract", "mutants"]
 
 
+LOCK = ROOT / "uv.lock"
+CONSTRAINTS = ROOT / ".nox" / "locked-versions.txt"
+_EXPORT = (
+    *("--frozen", "--no-hashes", "--no-header", "--no-annotate"),
+    *("--all-groups", "--all-extras", "--no-emit-project"),
+    *("--no-emit-package", "adapty-profile-client"),  # installed from ./generated, editable
+)
+
+
+def _uv() -> str:
+    """The uv that nox[uv] installed next to nox (or the one on PATH)."""
+    found = shutil.which("uv", path=str(Path(sys.executable).parent)) or shutil.which("uv")
+    if found is None:
+        raise RuntimeError("uv is not installed: pip install 'nox[uv]'")
+    return found
+
+
+def _locked_versions() -> list[str]:
+    """``-c FILE``: every dependency and dev tool at the version uv.lock holds (``uv lock`` to
+    update it). Versions only, no index URLs: packages still come from the configured index."""
+    if not CONSTRAINTS.exists() or CONSTRAINTS.stat().st_mtime < LOCK.stat().st_mtime:
+        exported = subprocess.run(
+            [_uv(), "export", *_EXPORT],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        CONSTRAINTS.parent.mkdir(exist_ok=True)
+        CONSTRAINTS.write_text(exported, encoding="utf-8")
+    return ["-c", str(CONSTRAINTS)]
+
+
 def _install(session: nox.Session, *groups: str) -> None:
-    """Install the client and the kit (both editable) and the named dependency groups."""
+    """Install the client and the kit (both editable) and the named dependency groups, at the
+    versions of uv.lock."""
     deps = [dep for group in groups for dep in nox.project.dependency_groups(PYPROJECT, group)]
-    session.install("-e", "./generated", "-e", ".[spec]", *deps)
+    session.install(*_locked_versions(), "-e", "./generated", "-e", ".[spec]", *deps)
 
 
 @nox.session
 def lint(session: nox.Session) -> None:
-    """Ruff, mypy --strict, the layer rules (import-linter) and the declared imports (deptry)."""
+    """uv.lock up to date, ruff, mypy --strict, the layer rules (import-linter), deptry."""
     _install(session, "lint", "test", "generate")
+    session.run(_uv(), "lock", "--check", external=True)  # uv.lock agrees with pyproject.toml
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports")
@@ -121,7 +158,7 @@ def docs(session: nox.Session) -> None:
 
     Offline and quick: only the docs group is installed, not the project.
     """
-    session.install(*nox.project.dependency_groups(PYPROJECT, "docs"))
+    session.install(*_locked_versions(), *nox.project.dependency_groups(PYPROJECT, "docs"))
     env = {"NO_MKDOCS_2_WARNING": "1"}  # material's end-of-life banner, not a build warning
     site = str(ROOT / "site")
     session.run("mkdocs", "build", "--strict", "--site-dir", site, *session.posargs, env=env)

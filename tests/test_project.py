@@ -127,3 +127,12 @@ def test_the_noxfile_applies_pip_configuration_before_any_session() -> None:
     tree = ast.parse((ROOT / "noxfile.py").read_text(encoding="utf-8"))
     calls = [ast.unparse(node) for node in tree.body if isinstance(node, ast.Expr)]
     assert "pip_to_uv.apply()" in calls
+
+
+def test_the_dev_tools_are_locked_and_sessions_install_the_locked_versions() -> None:
+    lock = (ROOT / "uv.lock").read_text(encoding="utf-8")
+    for tool in ("ruff", "mypy", "import-linter", "deptry", "schemathesis", "mkdocs-material"):
+        assert f'\nname = "{tool}"\n' in lock, f"{tool} is not in uv.lock"
+    assert "file://" not in lock, "uv.lock names a local index: lock against the public one"
+    noxfile = (ROOT / "noxfile.py").read_text(encoding="utf-8")
+    assert "*_locked_versions()" in noxfile and '"lock", "--check"' in noxfile
