@@ -5,6 +5,7 @@ The default run (plain ``nox``) is the whole test suite, exactly what CI runs.
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
@@ -128,7 +129,10 @@ def contract(session: nox.Session) -> None:
     Point it at another server with CONTRACT_BASE_URL and CONTRACT_API_KEY.
     """
     _install(session, "test")
-    session.run("pytest", "contract_tests", *session.posargs)
+    # one worker per core against the embedded server (each worker holds its own); a live run
+    # stays in one process, so that one budget and one rate hold for all of it
+    workers = [] if os.environ.get("CONTRACT_BASE_URL") else ["-n", "auto"]
+    session.run("pytest", "contract_tests", *workers, *session.posargs)
 
 
 @nox.session
