@@ -262,7 +262,7 @@ def test_a_failed_write_leaves_the_old_cassette(
     def explode(*args: object) -> None:
         raise OSError("disk full")
 
-    monkeypatch.setattr("recorded_server.cassettes.format.os.fsync", explode)
+    monkeypatch.setattr("recorded_server.cassettes.yaml_io.os.fsync", explode)
     with pytest.raises(OSError, match="disk full"):
         write_cassette(path, [_interaction(), _interaction()])
     assert path.read_bytes() == before

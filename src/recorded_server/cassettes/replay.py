@@ -1,6 +1,7 @@
 """The replay server behind ``recorded-server replay``: recorded responses, served again.
 
-A request matches a recording when these are all equal:
+By default (``--match-on method,path,query,identity,body``) a request matches a recording when
+these are all equal:
 
 - the method;
 - the path (percent-encoding kept) and the query parameters (in any order);
@@ -9,57 +10,89 @@ A request matches a recording when these are all equal:
 - the body: compared as JSON values when both are JSON (key order and spacing do
   not matter, ``1`` equals ``1.0``, ``true`` is not ``1``), byte for byte otherwise.
 
-Recordings are taken in order (cassette files by name, then interaction index) and
-each one is played once, so the same request recorded twice with two answers gets
-them in the order they were recorded. A request that matches no recording left gets
-404 ``no_recording_matches``, naming the closest recording and what differed; it is
-never answered with a guess.
+The matchers are in :mod:`recorded_server.cassettes.matchers`. Recordings are taken in order
+(cassette files by name, then interaction index) and each one is played once, so the same
+request recorded twice with two answers gets them in the order they were recorded; with
+``repeat`` (VCR.py's ``allow_playback_repeats``) the last one is played again once all are
+played. A request that matches no recording left gets 404 ``no_recording_matches``, naming the
+closest recording and what differed; it is never answered with a guess.
+
+Two routes belong to the server itself: ``GET /_recorded/health`` (how many recordings, how many
+played) and ``POST /_recorded/rewind`` (every recording unplayed again, as after a restart).
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
-import json
 import logging
-import re
+import time
 import uuid
-from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Hashable, Iterable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import Response
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 from starlette.types import Receive, Scope, Send
 
-from recorded_server.cassettes.format import (
+from recorded_server.cassettes.matchers import (
+    DEFAULT_MATCH_ON,
+    IDENTITY_HEADERS,
+    KEYS,
+    Seen,
+    differences,
+    json_differences,
+)
+from recorded_server.cassettes.model import (
     HOP_BY_HOP_HEADERS,
     Cassette,
     Interaction,
     RecordedRequest,
-    Redactor,
-    load_cassettes,
-    parse_json,
 )
-from recorded_server.cassettes.recorder import bounded_body as _bounded_body
-from recorded_server.cassettes.recorder import envelope_response
+from recorded_server.cassettes.redaction import Redactor
+from recorded_server.cassettes.yaml_io import load_cassettes
 from recorded_server.serving import limits
+from recorded_server.serving.errors import error_response
 
-IDENTITY_HEADERS = ("adapty-customer-user-id", "adapty-profile-id")
+__all__ = [
+    "HEALTH_PATH",
+    "IDENTITY_HEADERS",
+    "NO_MATCH_ERROR_CODE",
+    "NO_MATCH_STATUS",
+    "REWIND_PATH",
+    "NoMatch",
+    "Recording",
+    "Replayer",
+    "create_replay_app",
+    "envelope_response",
+    "json_differences",
+    "replayed_response",
+]
+
 NO_MATCH_STATUS = 404
 NO_MATCH_ERROR_CODE = "no_recording_matches"
-
-# How much each kind of difference weighs when looking for the closest recording.
-_METHOD, _PATH, _QUERY, _IDENTITY, _BODY_BYTES, _BODY_JSON = 1000, 100, 10, 10, 5, 1
+HEALTH_PATH = "/_recorded/health"
+REWIND_PATH = "/_recorded/rewind"
 _MAX_LISTED_DIFFERENCES = 10
-_PLAIN_KEY = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
 
 _log = logging.getLogger("recorded_server.replay")
 
 
-@dataclass
+def envelope_response(
+    status: int,
+    error_code: str,
+    errors: list[tuple[str | None, list[str]]],
+    headers: dict[str, str] | None = None,
+) -> Response:
+    """An error in the contract's envelope, with a fresh ``Request-Id``: the kit's own answers."""
+    return error_response(
+        status, error_code, errors, headers={"Request-Id": uuid.uuid4().hex, **(headers or {})}
+    )
+
+
+@dataclass(eq=False)
 class Recording:
     """One recorded interaction and whether it has been played."""
 
@@ -67,110 +100,20 @@ class Recording:
     index: int
     interaction: Interaction
     played: bool = False
+    seen: Seen = field(init=False)
 
-    @functools.cached_property
+    def __post_init__(self) -> None:
+        self.seen = Seen(self.interaction.request)
+
+    @property
     def body_json(self) -> tuple[bool, object]:
         """The recorded request body, parsed once (``parse_json``)."""
-        return parse_json(self.interaction.request.body)
+        return self.seen.body_json
 
     @property
     def label(self) -> str:
         """``cassette.yaml interaction 3``: how errors and logs name it."""
         return f"{self.cassette} interaction {self.index}"
-
-
-def _show(value: object) -> str:
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True)
-    return text if len(text) <= 80 else text[:77] + "..."
-
-
-def _child(path: str, key: str | int) -> str:
-    if isinstance(key, int):
-        return f"{path}[{key}]"
-    if _PLAIN_KEY.fullmatch(key):
-        return f"{path}.{key}"
-    return f"{path}[{json.dumps(key, ensure_ascii=False)}]"
-
-
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return type(value).__name__
-
-
-def json_differences(recorded: object, got: object, path: str = "$") -> list[str]:
-    """Where two JSON values differ, as ``$.json.path: recorded X, got Y`` lines."""
-    if isinstance(recorded, dict) and isinstance(got, dict):
-        out: list[str] = []
-        for key, value in recorded.items():
-            if key not in got:
-                out.append(f"{_child(path, key)}: recorded {_show(value)}, absent from the request")
-            else:
-                out.extend(json_differences(value, got[key], _child(path, key)))
-        out.extend(
-            f"{_child(path, key)}: not in the recording, got {_show(value)}"
-            for key, value in got.items()
-            if key not in recorded
-        )
-        return out
-    if isinstance(recorded, list) and isinstance(got, list):
-        out = []
-        for i, (a, b) in enumerate(zip(recorded, got, strict=False)):
-            out.extend(json_differences(a, b, _child(path, i)))
-        if len(recorded) != len(got):
-            out.append(f"{path}: recorded {len(recorded)} items, got {len(got)}")
-        return out
-    if _kind(recorded) == _kind(got) and recorded == got:
-        return []
-    return [f"{path}: recorded {_show(recorded)}, got {_show(got)}"]
-
-
-def _differences(
-    recorded: RecordedRequest,
-    got: RecordedRequest,
-    recorded_json: tuple[bool, object] | None = None,
-    got_json: tuple[bool, object] | None = None,
-) -> list[tuple[int, str]]:
-    """Every way ``got`` differs from ``recorded``, each with its weight.
-
-    ``recorded_json`` and ``got_json`` are the bodies already parsed (``parse_json``).
-    """
-    out: list[tuple[int, str]] = []
-    if recorded.method.upper() != got.method.upper():
-        out.append((_METHOD, f"method: recorded {recorded.method}, got {got.method}"))
-    if recorded.path != got.path:
-        out.append((_PATH, f"path: recorded {recorded.path}, got {got.path}"))
-    if recorded.query != got.query:
-        out.append((_QUERY, f"query: recorded {recorded.query}, got {got.query}"))
-    for name in IDENTITY_HEADERS:
-        a, b = recorded.header(name), got.header(name)
-        if a != b:
-            shown_a = "absent" if a is None else repr(a)
-            shown_b = "absent" if b is None else repr(b)
-            out.append((_IDENTITY, f"header {name}: recorded {shown_a}, got {shown_b}"))
-    a_json, a_value = recorded_json or parse_json(recorded.body)
-    b_json, b_value = got_json or parse_json(got.body)
-    if a_json and b_json:
-        out.extend((_BODY_JSON, f"body {d}") for d in json_differences(a_value, b_value))
-    elif recorded.body != got.body:
-
-        def describe(body: bytes, is_json: bool) -> str:
-            if not body:
-                return "no body"
-            return f"{len(body)} bytes of {'JSON' if is_json else 'non-JSON'}"
-
-        out.append(
-            (
-                _BODY_BYTES,
-                f"body: recorded {describe(recorded.body, a_json)}, "
-                f"got {describe(got.body, b_json)}",
-            )
-        )
-    return out
 
 
 @dataclass(frozen=True)
@@ -204,33 +147,49 @@ class NoMatch:
 
 
 class Replayer:
-    """Finds the recording that answers a request, playing each recording once."""
+    """Finds the recording that answers a request, playing each recording once (or again, with
+    ``repeat``), under the matchers ``match_on``.
+
+    Recordings are indexed by the keys of the matchers that compare for equality, so a match
+    costs the same with ten recordings or ten thousand; only a request that matches nothing
+    is compared with every recording (to name the closest).
+    """
 
     def __init__(
         self,
-        cassettes: Sequence[Cassette],
+        cassettes: Sequence[Cassette] = (),
         *,
         root: Path | None = None,
         redactor: Redactor | None = None,
         repeat: bool = False,
+        match_on: Sequence[str] = DEFAULT_MATCH_ON,
     ) -> None:
-        self.recordings = [
-            Recording(cassette=_display(c.path, root), index=i, interaction=interaction)
-            for c in cassettes
-            for i, interaction in enumerate(c.interactions)
-        ]
         self.redactor = redactor or Redactor()
         self.repeat = repeat
+        self.match_on = tuple(match_on)
+        self._keyed = tuple(name for name in self.match_on if name in KEYS)
+        self._compared = tuple(name for name in self.match_on if name not in KEYS)
+        self.recordings: list[Recording] = []
+        self._index: dict[Hashable, list[Recording]] = {}
+        for cassette in cassettes:
+            self.add(_display(cassette.path, root), cassette.interactions)
+
+    def _key(self, seen: Seen) -> Hashable:
+        return tuple(KEYS[name](seen) for name in self._keyed)
+
+    def add(self, cassette: str, interactions: Iterable[Interaction]) -> None:
+        """Add the interactions of ``cassette`` (its display name), after those there are."""
+        for i, interaction in enumerate(interactions):
+            recording = Recording(cassette=cassette, index=i, interaction=interaction)
+            self.recordings.append(recording)
+            self._index.setdefault(self._key(recording.seen), []).append(recording)
 
     def match(self, request: RecordedRequest) -> Recording | NoMatch:
         """The next recording for ``request``, marked played; or why there is none."""
         request = self.redactor.redact_request(request)
-        got_json = parse_json(request.body)
-        scored = [
-            (r, _differences(r.interaction.request, request, r.body_json, got_json))
-            for r in self.recordings
-        ]
-        matching = [r for r, diffs in scored if not diffs]
+        got = Seen(request)
+        bucket = self._index.get(self._key(got), [])
+        matching = [r for r in bucket if not differences(r.seen, got, self._compared)]
         for recording in matching:
             if not recording.played:
                 recording.played = True
@@ -243,17 +202,39 @@ class Replayer:
                 closest=matching[-1],
                 differences=(
                     f"already replayed: all {len(matching)} recording(s) of this request have "
-                    "been played (replay --repeat plays the last one again)",
+                    "been played (replay --repeat plays the last one again; "
+                    f"POST {REWIND_PATH} starts them over)",
                 ),
             )
-        if not scored:
+        if not self.recordings:
             return NoMatch(request=request, closest=None, differences=())
+        scored = ((r, differences(r.seen, got, self.match_on)) for r in self.recordings)
         closest, diffs = min(scored, key=lambda item: sum(w for w, _ in item[1]))
         return NoMatch(request=request, closest=closest, differences=tuple(d for _, d in diffs))
 
     def unplayed(self) -> list[Recording]:
         """The recordings not played yet."""
         return [r for r in self.recordings if not r.played]
+
+    def rewind(self) -> int:
+        """Mark every recording unplayed again; returns how many had been played."""
+        played = 0
+        for recording in self.recordings:
+            played += recording.played
+            recording.played = False
+        return played
+
+    def health(self) -> dict[str, object]:
+        """What ``GET /_recorded/health`` answers."""
+        played = sum(r.played for r in self.recordings)
+        return {
+            "status": "ok",
+            "recordings": len(self.recordings),
+            "played": played,
+            "unplayed": len(self.recordings) - played,
+            "repeat": self.repeat,
+            "match_on": list(self.match_on),
+        }
 
 
 def _display(path: Path, root: Path | None) -> str:
@@ -263,7 +244,8 @@ def _display(path: Path, root: Path | None) -> str:
     return path.name
 
 
-def _replayed_response(recording: Recording) -> Response:
+def replayed_response(recording: Recording) -> Response:
+    """The recorded response, as the server sends it again."""
     recorded = recording.interaction.response
     response = Response(content=recorded.body, status_code=recorded.status)
     headers = [
@@ -279,44 +261,150 @@ def _replayed_response(recording: Recording) -> Response:
     return response
 
 
+def request_id_of(response: Response) -> str:
+    """The ``Request-Id`` header a response carries ('-' when none)."""
+    for name, value in response.raw_headers:
+        if name.lower() == b"request-id":
+            return value.decode("latin-1")
+    return "-"
+
+
+def scope_request(scope: Scope) -> RecordedRequest:
+    """The request line and headers of ``scope``, without a body."""
+    raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
+    query: bytes = scope.get("query_string", b"")
+    uri = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
+    headers = tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"])
+    return RecordedRequest(method=scope["method"], uri=uri, headers=headers, body=b"")
+
+
+def log_exchange(
+    logger: logging.Logger,
+    level: int,
+    method: str,
+    shown: str,
+    response: Response,
+    started: float,
+    what: str,
+) -> None:
+    """One line per exchange: method, path (redacted), status, time, what answered, Request-Id
+    (also as fields, for ``--log-format json``)."""
+    request_id = request_id_of(response)
+    elapsed = (time.perf_counter() - started) * 1000
+    logger.log(
+        level,
+        "%s %s %d %.1fms %s request_id=%s",
+        method,
+        shown,
+        response.status_code,
+        elapsed,
+        what,
+        request_id,
+        extra={
+            "method": method,
+            "path": shown,
+            "status": response.status_code,
+            "duration_ms": round(elapsed, 2),
+            "request_id": request_id,
+            "source": what,
+        },
+    )
+
+
+def control_response(replayer: Replayer, method: str, path: str) -> Response | None:
+    """The answer of the replay server's own routes, or None for any other path."""
+    if path == HEALTH_PATH:
+        if method not in ("GET", "HEAD"):
+            return _not_allowed(path, "GET")
+        return JSONResponse(replayer.health(), headers={"Request-Id": uuid.uuid4().hex})
+    if path == REWIND_PATH:
+        if method != "POST":
+            return _not_allowed(path, "POST")
+        played = replayer.rewind()
+        body = {"rewound": played, "recordings": len(replayer.recordings)}
+        return JSONResponse(body, headers={"Request-Id": uuid.uuid4().hex})
+    return None
+
+
+def _not_allowed(path: str, allowed: str) -> Response:
+    return envelope_response(
+        405,
+        "method_not_allowed",
+        [(None, [f"{path} accepts {allowed} only."])],
+        headers={"Allow": allowed},
+    )
+
+
+async def read_body(request: Request, limit: int) -> bytes | None:
+    """The request's body, or None when it is over ``limit`` bytes (the rest is not read)."""
+    length = request.headers.get("content-length", "")
+    if length.isascii() and length.isdigit() and int(length) > limit:
+        return None
+    parts: list[bytes] = []
+    size = 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            return None
+        parts.append(chunk)
+    return b"".join(parts)
+
+
 class _ReplayEndpoint:
     def __init__(self, replayer: Replayer) -> None:
         self.replayer = replayer
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        started = time.perf_counter()
         request = Request(scope, receive)
-        raw_path: bytes = scope.get("raw_path") or scope["path"].encode("utf-8")
-        query: bytes = scope.get("query_string", b"")
-        uri = raw_path.decode("latin-1") + ("?" + query.decode("latin-1") if query else "")
-        headers = tuple((n.decode("latin-1"), v.decode("latin-1")) for n, v in scope["headers"])
-        head = RecordedRequest(method=request.method, uri=uri, headers=headers, body=b"")
+        head = scope_request(scope)
+        control = control_response(self.replayer, request.method, scope["path"])
+        if control is not None:
+            await control(scope, receive, send)
+            return
         # Logged as a cassette would show it: a key in the path or query is scrubbed.
         shown = self.replayer.redactor.redact_request(head).path
-        body = await _bounded_body(request, limits.MAX_RECORD_BODY)
+        body = await read_body(request, limits.MAX_RECORD_BODY)
         if body is None:
-            _log.warning("%s %s: body over %d bytes", request.method, shown, limits.MAX_RECORD_BODY)
             response = envelope_response(
                 413,
                 "request_too_large",
                 [(None, [f"The request body is over {limits.MAX_RECORD_BODY} bytes."])],
             )
+            log_exchange(
+                _log, logging.WARNING, request.method, shown, response, started, "body too large"
+            )
             await response(scope, receive, send)
             return
         found = self.replayer.match(replace(head, body=body))
         if isinstance(found, NoMatch):
-            _log.warning("no recording matches %s %s", request.method, shown)
             response = envelope_response(NO_MATCH_STATUS, NO_MATCH_ERROR_CODE, found.errors())
+            log_exchange(
+                _log, logging.WARNING, request.method, shown, response, started, "no recording"
+            )
         else:
-            _log.info("%s %s: replaying %s", request.method, shown, found.label)
-            response = _replayed_response(found)
+            response = replayed_response(found)
+            log_exchange(
+                _log, logging.INFO, request.method, shown, response, started, found.label
+            )
         await response(scope, receive, send)
 
 
 def create_replay_app(
-    cassettes: Path, *, redactor: Redactor | None = None, repeat: bool = False
+    cassettes: Path,
+    *,
+    redactor: Redactor | None = None,
+    repeat: bool = False,
+    match_on: Sequence[str] = DEFAULT_MATCH_ON,
 ) -> Starlette:
     """The replay server as an ASGI app; reads every cassette under ``cassettes`` now."""
-    replayer = Replayer(load_cassettes(cassettes), root=cassettes, redactor=redactor, repeat=repeat)
+    replayer = Replayer(
+        load_cassettes(cassettes),
+        root=cassettes,
+        redactor=redactor,
+        repeat=repeat,
+        match_on=match_on,
+    )
     app = Starlette(routes=[Route("/{path:path}", _ReplayEndpoint(replayer))])
     app.state.replayer = replayer
     return app
