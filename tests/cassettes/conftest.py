@@ -138,9 +138,12 @@ class CliProcess:
     """``recorded-server <command> ... --port 0`` as a real subprocess; its port is read from
     the line it prints once it listens."""
 
-    def __init__(self, command: str, args: Sequence[str]) -> None:
+    def __init__(
+        self, command: str, args: Sequence[str], env: dict[str, str] | None = None
+    ) -> None:
         self.port = 0
         self.argv = [sys.executable, "-m", "recorded_server", command, *args, "--port", "0"]
+        self.env = None if env is None else {**os.environ, **env}
         self.process: subprocess.Popen[bytes] | None = None
         self.output = b""
         # a file, not a pipe: nothing can fill it up (closed with this object)
@@ -152,7 +155,7 @@ class CliProcess:
 
     def start(self) -> CliProcess:
         self.process = subprocess.Popen(
-            self.argv, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT
+            self.argv, cwd=ROOT, stdout=self._log, stderr=subprocess.STDOUT, env=self.env
         )
         deadline = time.monotonic() + 30
         while (match := _LISTENING.search(self._read())) is None:
@@ -166,6 +169,13 @@ class CliProcess:
     def _read(self) -> bytes:
         self._log.seek(0)
         return self._log.read()
+
+    def kill(self) -> None:
+        """``kill -9``: no clean stop."""
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.output = self._read()
 
     def stop(self) -> int:
         assert self.process is not None
@@ -186,11 +196,14 @@ class CliProcess:
         self.stop()
 
 
-def run_cli(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+def run_cli(
+    *args: str, timeout: float = 120, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
     """Run ``recorded-server ARGS`` to completion (verify)."""
     return subprocess.run(
         [sys.executable, "-m", "recorded_server", *args],
         cwd=ROOT,
+        env=None if env is None else {**os.environ, **env},
         capture_output=True,
         text=True,
         timeout=timeout,

@@ -1,25 +1,34 @@
-"""The ``record``, ``replay`` and ``verify`` subcommands of ``recorded-server``.
+"""The ``record``, ``replay``, ``verify`` and ``export`` subcommands of ``recorded-server``.
 
 ``register(subparsers)`` adds them to the ``recorded-server`` parser; each sets
-``func`` (``Namespace -> int``, the exit status) as its parser default.
+``func`` (``Namespace -> int``, the exit status) as its parser default. Every option can also
+be set by an environment variable (:mod:`recorded_server.cli.env`).
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import logging
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from recorded_server.cassettes.format import (
-    CassetteError,
-    Redactor,
-    load_cassettes,
-    valid_scenario_name,
+from recorded_server.cassettes.matchers import DEFAULT_MATCH_ON, MATCHERS, parse_match_on
+from recorded_server.cassettes.model import CassetteError, valid_scenario_name
+from recorded_server.cassettes.record_modes import (
+    DEFAULT_RECORD_MODE,
+    RECORD_MODE_NAMES,
+    RecordMode,
+    parse_record_mode,
 )
+from recorded_server.cassettes.redaction import Redactor
+from recorded_server.cassettes.writer import DEFAULT_FSYNC_INTERVAL
+from recorded_server.cassettes.yaml_io import load_cassettes
+from recorded_server.cli.env import bind_environment
 from recorded_server.serving import limits
+from recorded_server.serving.log_output import LOG_FORMATS
 
 DEFAULT_HOST = "127.0.0.1"
 DEFAULT_RECORD_PORT = 8081
@@ -64,20 +73,44 @@ def _scenario(text: str) -> str:
     return text
 
 
+def _non_negative_float(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+    if not value >= 0:
+        raise argparse.ArgumentTypeError(f"must be 0 or more: {text!r}")
+    return value
+
+
+def _match_on(text: str) -> tuple[str, ...]:
+    try:
+        return parse_match_on(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
+def _record_mode(text: str) -> RecordMode:
+    try:
+        return parse_record_mode(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
+
+
 def _upstream(text: str) -> str:
     if not text.startswith(("http://", "https://")):
         raise argparse.ArgumentTypeError(f"not an http(s) URL: {text!r}")
     return text
 
 
-def _serve(app: Any, host: str, port: int, what: str) -> int:
+def _serve(app: Any, host: str, port: int, what: str, log_format: str = "text") -> int:
     import uvicorn
 
     from recorded_server.serving.http_protocol import EnvelopeH11Protocol
     from recorded_server.serving.listen import bind_socket
     from recorded_server.serving.log_output import configure_logging
 
-    handler = configure_logging("info")
+    handler = configure_logging("info", log_format=log_format)
     # httpx logs each upstream request's URL as sent (a key in it included): ours is redacted.
     logging.getLogger("httpx").setLevel(logging.WARNING)
     try:
@@ -118,10 +151,18 @@ def _run_record(args: argparse.Namespace) -> int:
         timeout=args.timeout,
         append=args.append,
         max_body=args.max_body,
+        record_mode=args.record_mode,
+        match_on=args.match_on,
+        repeat=args.repeat,
+        fsync_interval=args.fsync_interval,
     )
     app = create_recorder_app(config)
     return _serve(
-        app, args.host, args.port, f"record: {args.upstream} -> cassettes in {args.cassettes}"
+        app,
+        args.host,
+        args.port,
+        f"record ({config.record_mode.value}): {args.upstream} -> cassettes in {args.cassettes}",
+        args.log_format,
     )
 
 
@@ -134,12 +175,19 @@ def _run_replay(args: argparse.Namespace) -> int:
             Path(args.cassettes),
             redactor=Redactor.build(body_fields=args.redact),
             repeat=args.repeat,
+            match_on=args.match_on,
         )
     except CassetteError as exc:
         print(f"recorded-server replay: {exc}", file=sys.stderr)
         return 2
     count = len(app.state.replayer.recordings)
-    return _serve(app, args.host, args.port, f"replay: {count} recordings from {args.cassettes}")
+    return _serve(
+        app,
+        args.host,
+        args.port,
+        f"replay: {count} recordings from {args.cassettes}",
+        args.log_format,
+    )
 
 
 def _shown(path: Path) -> str:
@@ -172,8 +220,37 @@ def _run_verify(args: argparse.Namespace) -> int:
     else:
         spec_name = str(spec_path)
     for line in report.lines(spec_name):
-        print(line)
+        if args.log_format == "json":
+            level = "info" if report.clean else "warning"
+            print(json.dumps({"level": level, "logger": "recorded_server.verify", "message": line}))
+        else:
+            print(line)
     return 0 if report.clean else 1
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from recorded_server.cassettes.har import cassettes_to_har
+
+    directory = Path(args.cassettes)
+    _apply_cassette_limits(args)
+    try:
+        cassettes = load_cassettes(directory)
+    except CassetteError as exc:
+        print(f"recorded-server export: {exc}", file=sys.stderr)
+        return 2
+    text = json.dumps(cassettes_to_har(cassettes, root=directory), ensure_ascii=False, indent=1)
+    if args.har == "-":
+        sys.stdout.write(text + "\n")
+    else:
+        Path(args.har).write_text(text + "\n", encoding="utf-8")
+    count = sum(len(c.interactions) for c in cassettes)
+    message = f"exported {count} interactions from {len(cassettes)} cassettes to {args.har}"
+    if args.log_format == "json":
+        line = {"level": "info", "logger": "recorded_server.export", "message": message}
+        print(json.dumps(line), file=sys.stderr)
+    else:
+        print(f"recorded-server export: {message}", file=sys.stderr)
+    return 0
 
 
 def _add_cassette_limits(parser: argparse.ArgumentParser) -> None:
@@ -197,6 +274,32 @@ def _apply_cassette_limits(args: argparse.Namespace) -> None:
         limits.MAX_CASSETTE_FILE = args.max_cassette_size
     if args.max_cassette_body is not None:
         limits.MAX_CASSETTE_BODY = args.max_cassette_body
+
+
+def _add_matching(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--match-on",
+        type=_match_on,
+        default=DEFAULT_MATCH_ON,
+        metavar="MATCHERS",
+        help="what must be equal for a recording to answer a request, comma-separated: "
+        f"{', '.join(MATCHERS)} (default {','.join(DEFAULT_MATCH_ON)})",
+    )
+    parser.add_argument(
+        "--repeat",
+        action="store_true",
+        help="VCR.py's allow_playback_repeats: once every recording of a request is played, "
+        "play the last one again",
+    )
+
+
+def _add_log_format(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        default="text",
+        help="'text' lines, or 'json': one object per line, for CI log collectors (text)",
+    )
 
 
 def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -258,9 +361,31 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     record.add_argument(
         "--append",
         action="store_true",
-        help="add to existing cassettes; without it an existing cassette is never written to",
+        help="add to existing cassettes; without it an existing cassette is never written to "
+        "in record mode 'all'",
     )
+    record.add_argument(
+        "--record-mode",
+        type=_record_mode,
+        default=DEFAULT_RECORD_MODE,
+        metavar="MODE",
+        help="as in VCR.py: 'all' forwards and records everything; 'new_episodes' plays what "
+        "the cassette has and records what it lacks; 'once' plays an existing cassette and "
+        "records only a new one; 'none' (or 'replay') only plays "
+        f"({'|'.join(RECORD_MODE_NAMES)}; default {DEFAULT_RECORD_MODE.value})",
+    )
+    _add_matching(record)
+    record.add_argument(
+        "--fsync-interval",
+        type=_non_negative_float,
+        default=DEFAULT_FSYNC_INTERVAL,
+        metavar="SECONDS",
+        help="cassettes are written off the response path and fsynced at most this often; "
+        f"0 after every write ({DEFAULT_FSYNC_INTERVAL:g})",
+    )
+    _add_log_format(record)
     record.set_defaults(func=_run_record)
+    bind_environment(record, "record")
 
     replay = subparsers.add_parser(
         "replay",
@@ -285,13 +410,11 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         metavar="FIELD",
         help="the fields redacted when recording: redacted in requests too before matching",
     )
-    replay.add_argument(
-        "--repeat",
-        action="store_true",
-        help="once every recording of a request is played, play the last one again",
-    )
+    _add_matching(replay)
     _add_cassette_limits(replay)
+    _add_log_format(replay)
     replay.set_defaults(func=_run_replay)
+    bind_environment(replay, "replay")
 
     verify = subparsers.add_parser(
         "verify",
@@ -306,7 +429,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--spec", metavar="PATH", help="OpenAPI document (default: the bundled one)"
     )
     _add_cassette_limits(verify)
+    _add_log_format(verify)
     verify.set_defaults(func=_run_verify)
+    bind_environment(verify, "verify")
+
+    export = subparsers.add_parser(
+        "export",
+        help="write cassettes as HAR 1.2 for browser tools and other HTTP tooling",
+        description="Write every interaction of the cassettes in DIR as one HAR 1.2 file.",
+    )
+    export.add_argument("--cassettes", required=True, metavar="DIR", help="cassettes to export")
+    export.add_argument(
+        "--har", required=True, metavar="FILE", help="the HAR file to write ('-': stdout)"
+    )
+    _add_cassette_limits(export)
+    _add_log_format(export)
+    export.set_defaults(func=_run_export)
+    bind_environment(export, "export")
 
 
 def main(argv: Sequence[str] | None = None) -> int:

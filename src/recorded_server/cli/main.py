@@ -20,6 +20,7 @@ from recorded_server.emulator.settings import (
     DEFAULT_APP_ID,
     DEFAULT_DB,
     ENV_VARS,
+    LOG_FORMATS,
     LOG_LEVELS,
     MEMORY_DB,
     SEED_FIXTURES,
@@ -148,6 +149,11 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
             "'info' logs one line per request; 'warning' only problems (default: info)", "log_level"
         ),
     )
+    parser.add_argument(
+        "--log-format",
+        choices=LOG_FORMATS,
+        help=_help("'text' lines, or 'json': one object per line (default: text)", "log_format"),
+    )
     parser.set_defaults(func=_run_serve)
 
 
@@ -164,6 +170,7 @@ def _run_serve(args: argparse.Namespace) -> int:
             fixtures=args.fixtures,
             max_body=args.max_body,
             log_level=args.log_level,
+            log_format=args.log_format,
             header_timeout=args.header_timeout,
             max_connections=args.max_connections,
         )

@@ -114,7 +114,7 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
 
 def serve(settings: Settings) -> int:
     """Run the server until SIGTERM or Ctrl+C; the exit code (0 on a clean stop)."""
-    handler = configure_logging(settings.log_level)
+    handler = configure_logging(settings.log_level, log_format=settings.log_format)
     log = logging.getLogger(_package)
     try:
         sock = bind_socket(settings.host, settings.port)

@@ -25,6 +25,7 @@ SEED_FIXTURES = ":seed:"
 """Special ``--fixtures`` value: the bundled fixture built from the seed's example response."""
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
+LOG_FORMATS = ("text", "json")
 
 ENV_VARS = {
     "host": "RECORDED_SERVER_HOST",
@@ -35,6 +36,7 @@ ENV_VARS = {
     "fixtures": "RECORDED_SERVER_FIXTURES",
     "max_body": "RECORDED_SERVER_MAX_BODY",
     "log_level": "RECORDED_SERVER_LOG_LEVEL",
+    "log_format": "RECORDED_SERVER_LOG_FORMAT",
     "header_timeout": "RECORDED_SERVER_HEADER_TIMEOUT",
     "max_connections": "RECORDED_SERVER_MAX_CONNECTIONS",
 }
@@ -60,6 +62,8 @@ class Settings:
     fixtures: Path | None = None
     max_body: int = limits.DEFAULT_MAX_BODY
     log_level: str = "info"
+    log_format: str = "text"
+    """``text`` lines, or ``json``: one JSON object per line, for CI log collectors."""
     header_timeout: float = limits.DEFAULT_HEADER_TIMEOUT
     max_connections: int = limits.DEFAULT_MAX_CONNECTIONS
     # The profile rules' numbers (the contract's by default; no environment variables: a server
@@ -171,3 +175,5 @@ def _check(settings: Settings) -> None:
         raise SettingsError("db must be a file path or ':memory:'")
     if settings.log_level not in LOG_LEVELS:
         raise SettingsError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
+    if settings.log_format not in LOG_FORMATS:
+        raise SettingsError(f"log_format must be one of {', '.join(LOG_FORMATS)}")
