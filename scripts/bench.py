@@ -8,7 +8,10 @@ are what count).
 - server: the recorded server over loopback under a real load generator (wrk; a Python
   fallback when wrk is missing) at 16 and 64 connections, POST create (fresh ids, a SQLite
   file), GET and PATCH, against a bare Starlette app served the same way;
-- contract: generated contract cases per second.
+- contract: generated contract cases per second;
+- record: the recording proxy's overhead per exchange against a direct call, its cost over a
+  10,000-exchange session (last tenth against first), and the replay of that cassette
+  (``scripts/_bench_record.py``).
 
 Progress lines go to stderr; the final table to stdout (``--markdown FILE`` also writes it as
 Markdown). Targets (2-core machine) are printed with PASS or MISS.
@@ -16,6 +19,7 @@ Markdown). Targets (2-core machine) are printed with PASS or MISS.
     python scripts/bench.py                 # everything, 5 s per load run
     python scripts/bench.py --quick         # a smoke run (1 s per load run, fewer calls)
     python scripts/bench.py --only server --duration 10 --markdown bench.md
+    python scripts/bench.py --only record --exchanges 10000
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from _bench_load import WRK_INSTALL_HINT, wrk_path
 from _bench_report import Row, markdown_table, progress, text_table
 
-PARTS = ("client", "server", "contract")
+PARTS = ("client", "server", "contract", "record")
 
 
 def _parse_args(argv: list[str] | None) -> argparse.Namespace:
@@ -59,6 +63,11 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
         "--python-load",
         action="store_true",
         help="use the Python load generator even when wrk is installed",
+    )
+    parser.add_argument(
+        "--exchanges",
+        type=int,
+        help="exchanges in the record part's session (default 10000; 1000 with --quick)",
     )
     parser.add_argument("--markdown", metavar="FILE", help="also write the table as Markdown")
     return parser.parse_args(argv)
@@ -129,6 +138,11 @@ def main(argv: list[str] | None = None) -> int:
     if "contract" in parts:
         progress("contract: generated cases per second")
         rows += _contract_rows(args.quick)
+    if "record" in parts:
+        import _bench_record
+
+        exchanges = args.exchanges or (1000 if args.quick else 10_000)
+        rows += _bench_record.run(exchanges=exchanges)
     machine_after = _machine_line()
     progress(f"done in {time.perf_counter() - started:.0f} s; machine: {machine_after}")
     print(text_table(rows))
