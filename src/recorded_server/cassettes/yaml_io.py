@@ -10,6 +10,7 @@ again with the pure-Python loader, whose errors name the place.
 from __future__ import annotations
 
 import contextlib
+import logging
 import os
 import re
 import tempfile
@@ -48,6 +49,7 @@ __all__ = [
 C_YAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
 _CLoader: Any = getattr(yaml, "CSafeLoader", None) if C_YAML else None
 _BaseDumper: Any = yaml.CSafeDumper if C_YAML else yaml.SafeDumper
+_log = logging.getLogger("recorded_server.cassettes")
 
 class _CassetteLoader(yaml.SafeLoader):
     """PyYAML's safe loader without aliases (an alias bomb expands a small file to gigabytes)
@@ -205,12 +207,42 @@ def _load_yaml(text: str | bytes) -> Any:
     return yaml.load(text, Loader=_CassetteLoader)
 
 
+_APPEND_HEADER = f"version: {CASSETTE_FORMAT_VERSION}\ninteractions:\n"
+_ITEM = "\n- request:"
+
+
+def _without_cut_tail(text: str | bytes) -> str | None:
+    """A cassette in the recorder's append layout whose last item was cut short (``kill -9``
+    in the middle of a write), without that item; None for anything else."""
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8")
+        except UnicodeDecodeError:
+            return None
+    if not text.startswith(_APPEND_HEADER):
+        return None
+    cut = text.rfind(_ITEM)
+    if cut <= len(_APPEND_HEADER) - 1:
+        return None
+    return text[: cut + 1]
+
+
 def parse_cassette(text: str | bytes, path: Path | str = "<cassette>") -> tuple[Interaction, ...]:
-    """The interactions of a cassette document (VCR.py YAML, version 1)."""
+    """The interactions of a cassette document (VCR.py YAML, version 1).
+
+    Tolerant of one thing: a recording cut short by ``kill -9`` mid-write (the recorder's
+    layout, its last item incomplete) is read without that item, with a warning."""
     try:
         data = _load_yaml(text)
     except yaml.YAMLError as exc:
-        raise _fail(path, f"not YAML: {exc}") from exc
+        shorter = _without_cut_tail(text)
+        try:
+            data = _load_yaml(shorter) if shorter is not None else None
+        except yaml.YAMLError:
+            data = None
+        if data is None:
+            raise _fail(path, f"not YAML: {exc}") from exc
+        _log.warning("%s: its last interaction was cut short (not read): %s", path, exc)
     if not isinstance(data, Mapping):
         raise _fail(path, "not a VCR cassette (no top-level mapping)")
     if data.get("version") != CASSETTE_FORMAT_VERSION:
