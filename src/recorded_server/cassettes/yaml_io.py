@@ -191,6 +191,18 @@ def _node_is_plain(root: yaml.Node) -> bool:
     return True
 
 
+_ANCHOR_PATTERN = r"(?:^|[\s\[{,:?-])&[^\s\[\]{},]"
+_ANCHOR_TEXT = re.compile(_ANCHOR_PATTERN, re.MULTILINE)
+_ANCHOR_BYTES = re.compile(_ANCHOR_PATTERN.encode(), re.MULTILINE)
+
+
+def _may_have_anchor(text: str | bytes) -> bool:
+    """Whether ``text`` may hold a YAML anchor (``&name``); false positives are fine."""
+    if isinstance(text, bytes):
+        return _ANCHOR_BYTES.search(text) is not None
+    return _ANCHOR_TEXT.search(text) is not None
+
+
 def _load_yaml(text: str | bytes) -> Any:
     """The YAML document in ``text``: through libyaml when it is plain, else the guarded
     pure-Python loader (which also gives the error for a hostile document)."""
@@ -198,7 +210,9 @@ def _load_yaml(text: str | bytes) -> Any:
         loader = _CLoader(text)
         try:
             node = loader.get_single_node()
-            if node is not None and _node_is_plain(node):
+            # Without an anchor there can be no alias (an undefined one is a parser error), and
+            # libyaml bounds nesting itself: the walk is only for a text that may have one.
+            if node is not None and (not _may_have_anchor(text) or _node_is_plain(node)):
                 return loader.construct_document(node)
         except yaml.YAMLError:
             pass  # read again below, for the guarded loader's error
