@@ -45,7 +45,9 @@ def _cassette(directory: Path) -> Path:
                 RecordedResponse(200, "OK", (("request-id", "1" * 32),), b'{"n": 1}'),
             ),
             Interaction(
-                RecordedRequest("GET", "http://up" + P + "?x=1", (("adapty-customer-user-id", "u1"),)),
+                RecordedRequest(
+                    "GET", "http://up" + P + "?x=1", (("adapty-customer-user-id", "u1"),)
+                ),
                 RecordedResponse(200, "OK", (("request-id", "2" * 32),), b'{"n": 2}'),
             ),
         ],
@@ -154,7 +156,9 @@ def test_record_logs_the_upstreams_request_id_in_json_and_no_secret(
     args = ["--upstream", server.url, "--cassettes", str(tmp_path), "--scenario", "j"]
     env = {variable_name("record", "--log-format"): "json"}
     with CliProcess("record", args, env=env) as proxy:
-        answer = httpx.get(proxy.url + f"/x?token={KEY}", headers={"Authorization": f"Api-Key {KEY}"})
+        answer = httpx.get(
+            proxy.url + f"/x?token={KEY}", headers={"Authorization": f"Api-Key {KEY}"}
+        )
     output = proxy.output.decode()
     lines = [json.loads(line) for line in output.splitlines() if line[:1] == "{"]
     (line,) = [line for line in lines if line.get("source") == "recorded"]
@@ -171,15 +175,15 @@ def test_export_har(tmp_path: Path) -> None:
         tmp_path / "bin.yaml",
         [
             Interaction(
-                RecordedRequest("PUT", "http://up/b", (("content-type", "image/png"),), b"\xff\x00"),
+                RecordedRequest(
+                    "PUT", "http://up/b", (("content-type", "image/png"),), b"\xff\x00"
+                ),
                 RecordedResponse(201, "Created", (("set-cookie", "s=1; Path=/"),), b"\xfe"),
             )
         ],
     )
     out = tmp_path / "out.har"
-    result = run_cli(
-        "export", "--cassettes", str(tmp_path), "--har", str(out), timeout=60
-    )
+    result = run_cli("export", "--cassettes", str(tmp_path), "--har", str(out), timeout=60)
     assert result.returncode == 0, result.stderr
     assert "exported 3 interactions from 2 cassettes" in result.stderr
     har = json.loads(out.read_text())["log"]
@@ -189,18 +193,34 @@ def test_export_har(tmp_path: Path) -> None:
         assert set(entry) >= {"startedDateTime", "time", "request", "response", "cache", "timings"}
         assert entry["startedDateTime"].endswith("Z")
         assert set(entry["request"]) >= {
-            "method", "url", "httpVersion", "cookies", "headers", "queryString",
-            "headersSize", "bodySize",
+            "method",
+            "url",
+            "httpVersion",
+            "cookies",
+            "headers",
+            "queryString",
+            "headersSize",
+            "bodySize",
         }
         assert set(entry["response"]) >= {
-            "status", "statusText", "httpVersion", "cookies", "headers", "content",
-            "redirectURL", "headersSize", "bodySize",
+            "status",
+            "statusText",
+            "httpVersion",
+            "cookies",
+            "headers",
+            "content",
+            "redirectURL",
+            "headersSize",
+            "bodySize",
         }
     assert post["request"]["postData"]["text"] == '{"a": 1}'
     assert post["response"]["content"]["text"] == '{"n": 1}'
     assert post["comment"] == "c.yaml interaction 0"
     assert get["request"]["queryString"] == [{"name": "x", "value": "1"}]
     assert binary["response"]["content"] == {
-        "size": 1, "mimeType": "", "text": "/g==", "encoding": "base64"
+        "size": 1,
+        "mimeType": "",
+        "text": "/g==",
+        "encoding": "base64",
     }
     assert binary["response"]["cookies"] == [{"name": "s", "value": "1"}]

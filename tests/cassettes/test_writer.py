@@ -24,7 +24,9 @@ from recorded_server.cassettes.writer import BackgroundWriter, CassetteWriter
 
 def _interaction(n: int) -> Interaction:
     return Interaction(
-        RecordedRequest("POST", "http://h/p", (("content-type", "application/json"),), b'{"n":%d}' % n),
+        RecordedRequest(
+            "POST", "http://h/p", (("content-type", "application/json"),), b'{"n":%d}' % n
+        ),
         RecordedResponse(200, "OK", (("request-id", f"{n:032x}"),), b"line 1\nline 2\n"),
     )
 

@@ -9,6 +9,7 @@ is written base64 (``"encoding": "base64"``).
 from __future__ import annotations
 
 import base64
+import contextlib
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
@@ -117,14 +118,12 @@ def _started(path: Path) -> str:
 
 def cassettes_to_har(cassettes: Sequence[Cassette], root: Path | None = None) -> dict[str, Any]:
     """A HAR 1.2 document (as JSON-ready data) holding every interaction of ``cassettes``."""
-    entries = []
+    entries: list[dict[str, Any]] = []
     for cassette in cassettes:
         name = cassette.path.name
         if root is not None and root.is_dir():
-            try:
+            with contextlib.suppress(ValueError):
                 name = cassette.path.relative_to(root).as_posix()
-            except ValueError:
-                pass
         started = _started(cassette.path)
         entries.extend(
             _entry(interaction, started, f"{name} interaction {i}")

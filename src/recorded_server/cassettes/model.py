@@ -191,4 +191,3 @@ def session_name() -> str:
     """A fresh, sortable cassette name for one record session."""
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
     return f"session-{stamp}-{uuid.uuid4().hex[:8]}"
-

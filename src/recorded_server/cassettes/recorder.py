@@ -5,9 +5,10 @@ except the hop-by-hop ones and ``Host``, body), and the upstream's response come
 back unchanged (status, headers, body bytes). Each complete exchange is handed to a
 background writer, which redacts it and appends it to a cassette (``writer``), off the response
 path. With a record mode other than ``all`` (``record_modes``) the proxy first looks in the
-cassette: a request it has a recording for is answered from it, as ``replay`` would. An upstream that cannot be reached answers 502
-``upstream_unavailable``, one that does not answer in time 504 ``upstream_timeout``,
-both in the contract's error envelope with a ``Request-Id``; neither is recorded.
+cassette: a request it has a recording for is answered from it, as ``replay`` would.
+An upstream that cannot be reached answers 502 ``upstream_unavailable``, one that does not
+answer in time 504 ``upstream_timeout``, both in the contract's error envelope with a
+``Request-Id``; neither is recorded.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import logging
 import time
-import uuid
 from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from pathlib import Path

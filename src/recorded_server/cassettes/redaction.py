@@ -25,6 +25,7 @@ _KNOWN_AUTH_SCHEMES = frozenset({"api-key", "basic", "bearer", "digest", "token"
 #: The shortest credential that is also scrubbed from the rest of an exchange (URI, bodies).
 _MIN_SCRUBBED_SECRET = 6
 
+
 def _redact_value(value: object) -> object:
     """A placeholder of the same JSON type, so a redacted cassette still has the right shape."""
     if value is None:

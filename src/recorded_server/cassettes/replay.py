@@ -384,9 +384,7 @@ class _ReplayEndpoint:
             )
         else:
             response = replayed_response(found)
-            log_exchange(
-                _log, logging.INFO, request.method, shown, response, started, found.label
-            )
+            log_exchange(_log, logging.INFO, request.method, shown, response, started, found.label)
         await response(scope, receive, send)
 
 

@@ -51,6 +51,7 @@ _CLoader: Any = getattr(yaml, "CSafeLoader", None) if C_YAML else None
 _BaseDumper: Any = yaml.CSafeDumper if C_YAML else yaml.SafeDumper
 _log = logging.getLogger("recorded_server.cassettes")
 
+
 class _CassetteLoader(yaml.SafeLoader):
     """PyYAML's safe loader without aliases (an alias bomb expands a small file to gigabytes)
     and with bounded nesting (deep nesting ended in a RecursionError)."""
@@ -170,8 +171,6 @@ def _interaction_from_yaml(item: object, index: int, path: Path | str) -> Intera
     )
 
 
-
-
 def _node_is_plain(root: yaml.Node) -> bool:
     """True when the composed document has no shared node (an alias) and is no deeper than
     ``limits.MAX_CASSETTE_DEPTH``: safe to build. Iterative, so deep input cannot recurse."""
@@ -265,6 +264,8 @@ def parse_cassette(text: str | bytes, path: Path | str = "<cassette>") -> tuple[
     if not isinstance(items, list):
         raise _fail(path, "'interactions' is not a list")
     return tuple(_interaction_from_yaml(item, i, path) for i, item in enumerate(items))
+
+
 def load_cassette(path: Path) -> Cassette:
     """Read one cassette file."""
     try:
@@ -306,7 +307,8 @@ def load_cassettes(directory: Path) -> list[Cassette]:
 
 
 class _Dumper(_BaseDumper):  # type: ignore[misc]
-    """Safe YAML (libyaml's emitter when there), with multi-line text (a pretty-printed body) as a literal block when possible."""
+    """Safe YAML (libyaml's emitter when there), with multi-line text (a pretty-printed body)
+    as a literal block when possible."""
 
 
 #: Characters that YAML reads as line breaks and folds unless the string is double-quoted.
@@ -426,5 +428,3 @@ def write_cassette(path: Path, interactions: Iterable[Interaction]) -> None:
             os.unlink(tmp_name)
         raise
     fsync_directory(path.parent)
-
-

@@ -40,9 +40,7 @@ class _FromEnvironment(str):
         return made
 
 
-def _typed(
-    convert: Callable[[str], Any] | None, choices: Any, option: str
-) -> Callable[[str], Any]:
+def _typed(convert: Callable[[str], Any] | None, choices: Any, option: str) -> Callable[[str], Any]:
     def parse(text: str) -> Any:
         try:
             value = convert(text) if convert is not None else text
@@ -52,9 +50,7 @@ def _typed(
             raise
         if isinstance(text, _FromEnvironment) and choices is not None and value not in choices:
             shown = ", ".join(map(str, choices))
-            raise argparse.ArgumentTypeError(
-                f"{text.variable}={str(text)!r}: not one of {shown}"
-            )
+            raise argparse.ArgumentTypeError(f"{text.variable}={str(text)!r}: not one of {shown}")
         return value
 
     parse.__name__ = getattr(convert, "__name__", "str")  # argparse names it in its errors
