@@ -224,3 +224,13 @@ def test_export_har(tmp_path: Path) -> None:
         "encoding": "base64",
     }
     assert binary["response"]["cookies"] == [{"name": "s", "value": "1"}]
+
+
+def test_serve_logs_json_too(tmp_path: Path) -> None:
+    """``--log-format json`` is on every command, ``serve`` included (a Settings field)."""
+    args = ["--db", ":memory:", "--log-format", "json"]
+    with CliProcess("serve", args) as serve:
+        httpx.get(serve.url + P, params={"profile_id": "nobody"}, headers={"Authorization": "x"})
+    lines = [json.loads(line) for line in serve.output.decode().splitlines() if line[:1] == "{"]
+    assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
+    assert any(P in line["message"] for line in lines)
