@@ -161,6 +161,7 @@ class _Proxy:
         self.session = config.scenario or session_name()
         self.client: httpx.AsyncClient | None = None
         self.cassettes: dict[str, _CassetteState] = {}
+        self._loading = anyio.Lock()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         request = Request(scope, receive)
@@ -171,6 +172,14 @@ class _Proxy:
             _log, level, request.method, self._logged_target(scope), response, started, source
         )
         await response(scope, receive, send)
+
+    async def _load_state(self, name: str) -> _CassetteState:
+        """:meth:`_state` in a thread (a large cassette takes seconds to read), one at a time."""
+        async with self._loading:
+            state = self.cassettes.get(name)
+            if state is None:
+                state = await anyio.to_thread.run_sync(self._state, name)
+            return state
 
     def _state(self, name: str) -> _CassetteState:
         """The cassette ``name`` as this session found it (read on first use when it plays)."""
@@ -247,7 +256,7 @@ class _Proxy:
                 [(SCENARIO_HEADER, ["The scenario name contains the request's credentials."])],
             )
         try:
-            state = self._state(name)
+            state = self.cassettes.get(name) or await self._load_state(name)
         except CassetteError as exc:
             return envelope_response(500, "cassette_unreadable", [(SCENARIO_HEADER, [str(exc)])])
         if state.existed and self.mode is RecordMode.ALL and not self.config.append:
@@ -412,6 +421,11 @@ class _Proxy:
     async def lifespan(self, app: Starlette) -> AsyncIterator[None]:
         """Open the upstream client for the life of the server."""
         self.config.cassettes.mkdir(parents=True, exist_ok=True)
+        if self.mode.plays:  # the session's cassette is read before the first request is served
+            try:
+                await anyio.to_thread.run_sync(self._state, self.session)
+            except CassetteError as exc:  # each request to it will say so (500)
+                _log.error("cannot play back cassette %r: %s", self.session, exc)
         timeout = httpx.Timeout(self.config.timeout)
         self.background = BackgroundWriter(self.writer, prepare=self.prepare)
         try:
