@@ -234,3 +234,32 @@ def test_serve_logs_json_too(tmp_path: Path) -> None:
     lines = [json.loads(line) for line in serve.output.decode().splitlines() if line[:1] == "{"]
     assert lines and all({"time", "level", "logger", "message"} <= set(line) for line in lines)
     assert any(P in line["message"] for line in lines)
+
+
+def test_lists_switches_and_the_command_line_over_variables() -> None:
+    import argparse
+
+    from recorded_server.cli.env import bind_environment
+
+    def build(environ: dict[str, str]) -> argparse.ArgumentParser:
+        parser = argparse.ArgumentParser()
+        parser.add_argument("--redact", action="append", default=[])
+        parser.add_argument("--append", action="store_true")
+        parser.add_argument("--timeout", type=float, default=30.0)
+        parser.set_defaults(func=lambda args: args)
+        bind_environment(parser, "record", environ)
+        return parser
+
+    env = {
+        "RECORDED_SERVER_RECORD_REDACT": "email, phone_number",
+        "RECORDED_SERVER_RECORD_APPEND": "yes",
+        "RECORDED_SERVER_RECORD_TIMEOUT": "2.5",
+    }
+    parser = build(env)
+    args = parser.parse_args([])
+    args = args.func(args)
+    assert (args.redact, args.append, args.timeout) == (["email", "phone_number"], True, 2.5)
+    args = parser.parse_args(["--redact", "name", "--timeout", "1"])
+    args = args.func(args)
+    assert (args.redact, args.timeout) == (["name"], 1.0)  # the command line wins
+    assert "[env: RECORDED_SERVER_RECORD_TIMEOUT]" in build({}).format_help()

@@ -40,7 +40,9 @@ class _FromEnvironment(str):
         return made
 
 
-def _typed(convert: Callable[[str], Any] | None, choices: Any, option: str) -> Callable[[str], Any]:
+def _typed(convert: Callable[[str], Any] | None, choices: Any) -> Callable[[str], Any]:
+    """``convert`` (argparse's ``type``), naming the variable when a value from one is bad."""
+
     def parse(text: str) -> Any:
         try:
             value = convert(text) if convert is not None else text
@@ -57,7 +59,7 @@ def _typed(convert: Callable[[str], Any] | None, choices: Any, option: str) -> C
     return parse
 
 
-class EnvironmentError_(ValueError):
+class VariableError(ValueError):
     """A switch or list variable with a value that cannot be read (named in the message)."""
 
 
@@ -67,9 +69,7 @@ def _flag(variable: str, raw: str) -> bool:
         return True
     if word in _FALSE:
         return False
-    raise EnvironmentError_(
-        f"{variable}={raw!r}: expected one of {', '.join(sorted(_TRUE | _FALSE))}"
-    )
+    raise VariableError(f"{variable}={raw!r}: expected one of {', '.join(sorted(_TRUE | _FALSE))}")
 
 
 def bind_environment(
@@ -99,10 +99,10 @@ def bind_environment(
             # argparse adds command-line items to a list default: told apart by their type
             items = [item.strip() for item in raw.split(",") if item.strip()]
             switches[action.dest] = (variable, raw, False)
-            converters[action.dest] = _typed(action.type, action.choices, option)  # type: ignore[arg-type]
+            converters[action.dest] = _typed(action.type, action.choices)  # type: ignore[arg-type]
             action.default = [_FromEnvironment(item, variable) for item in items]
             continue
-        action.type = _typed(action.type, action.choices, option)  # type: ignore[arg-type]
+        action.type = _typed(action.type, action.choices)  # type: ignore[arg-type]
         action.default = _FromEnvironment(raw, variable)
     if not switches:
         return
@@ -119,7 +119,7 @@ def bind_environment(
                 elif value is (not store_true):  # the switch was not on the command line
                     flag = _flag(variable, raw)
                     setattr(args, dest, flag if store_true else not flag)
-        except (EnvironmentError_, argparse.ArgumentTypeError) as exc:
+        except (VariableError, argparse.ArgumentTypeError) as exc:
             parser.error(str(exc))
         result: int = run(args)
         return result
