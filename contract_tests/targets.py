@@ -181,6 +181,13 @@ def probe_inspection(client: httpx.Client, shown_url: str) -> str | None:
             f"{shown_url}{HEALTH_PATH} answered {response.status_code}, not 200: this target "
             "has no inspection API (it is not a recorded server)"
         )
+    with contextlib.suppress(ValueError):
+        body = response.json()
+        if isinstance(body, dict) and body.get("server") == "replay":
+            return (
+                f"{shown_url}{HEALTH_PATH} says it is a replay (recorded-server replay): "
+                "no inspection API"
+            )
     return None
 
 

@@ -65,6 +65,7 @@ def test_health_rewind_and_repeat(tmp_path: Path) -> None:
         health = client.get("/_recorded/health").json()
         assert health == {
             "status": "ok",
+            "server": "replay",
             "recordings": 2,
             "played": 0,
             "unplayed": 2,
@@ -263,3 +264,18 @@ def test_lists_switches_and_the_command_line_over_variables() -> None:
     args = args.func(args)
     assert (args.redact, args.timeout) == (["name"], 1.0)  # the command line wins
     assert "[env: RECORDED_SERVER_RECORD_TIMEOUT]" in build({}).format_help()
+
+
+def test_a_recorded_health_is_played_as_recorded() -> None:
+    """A recording of a recorded server's run holds its ``GET /_recorded/health``: replay
+    answers that, so a replayed run sees the same server as the recorded one did."""
+    from recorded_server.cassettes.format import Cassette
+    from recorded_server.cassettes.replay import Replayer, control_response
+
+    health = Interaction(
+        RecordedRequest("GET", "http://up/_recorded/health"),
+        RecordedResponse(200, "OK", (), b'{"status": "ok"}'),
+    )
+    recorded = Replayer([Cassette(Path("h.yaml"), (health,))])
+    assert control_response(recorded, "GET", "/_recorded/health") is None  # matched as usual
+    assert control_response(Replayer(), "GET", "/_recorded/health") is not None

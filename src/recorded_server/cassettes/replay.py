@@ -18,7 +18,8 @@ played. A request that matches no recording left gets 404 ``no_recording_matches
 closest recording and what differed; it is never answered with a guess.
 
 Two routes belong to the server itself: ``GET /_recorded/health`` (how many recordings, how many
-played) and ``POST /_recorded/rewind`` (every recording unplayed again, as after a restart).
+played; unless the cassettes hold a recorded one, which is then played as recorded) and
+``POST /_recorded/rewind`` (every recording unplayed again, as after a restart).
 """
 
 from __future__ import annotations
@@ -61,6 +62,7 @@ __all__ = [
     "IDENTITY_HEADERS",
     "NO_MATCH_ERROR_CODE",
     "NO_MATCH_STATUS",
+    "REPLAY_SERVER",
     "REWIND_PATH",
     "NoMatch",
     "Recording",
@@ -72,6 +74,9 @@ __all__ = [
 ]
 
 NO_MATCH_STATUS = 404
+REPLAY_SERVER = "replay"
+"""The ``server`` member of the replay's health answer: a replay has no inspection API (the
+pytest plugin and the contract suite read it so)."""
 NO_MATCH_ERROR_CODE = "no_recording_matches"
 HEALTH_PATH = "/_recorded/health"
 REWIND_PATH = "/_recorded/rewind"
@@ -171,8 +176,18 @@ class Replayer:
         self._compared = tuple(name for name in self.match_on if name not in KEYS)
         self.recordings: list[Recording] = []
         self._index: dict[Hashable, list[Recording]] = {}
+        self._health_candidates: list[Recording] = []
         for cassette in cassettes:
             self.add(_display(cassette.path, root), cassette.interactions)
+
+    @property
+    def recorded_health(self) -> bool:
+        """Whether the cassettes hold a ``GET /_recorded/health`` (a recorded server's): then
+        that is what replay answers, as recorded, and not its own health."""
+        return any(
+            r.seen.path == HEALTH_PATH and r.interaction.request.method == "GET"
+            for r in self._health_candidates
+        )
 
     def _key(self, seen: Seen) -> Hashable:
         return tuple(KEYS[name](seen) for name in self._keyed)
@@ -183,6 +198,8 @@ class Replayer:
             recording = Recording(cassette=cassette, index=i, interaction=interaction)
             self.recordings.append(recording)
             self._index.setdefault(self._key(recording.seen), []).append(recording)
+            if recording.seen.path == HEALTH_PATH:
+                self._health_candidates.append(recording)
 
     def match(self, request: RecordedRequest) -> Recording | NoMatch:
         """The next recording for ``request``, marked played; or why there is none."""
@@ -229,6 +246,7 @@ class Replayer:
         played = sum(r.played for r in self.recordings)
         return {
             "status": "ok",
+            "server": REPLAY_SERVER,
             "recordings": len(self.recordings),
             "played": played,
             "unplayed": len(self.recordings) - played,
@@ -313,7 +331,7 @@ def log_exchange(
 
 def control_response(replayer: Replayer, method: str, path: str) -> Response | None:
     """The answer of the replay server's own routes, or None for any other path."""
-    if path == HEALTH_PATH:
+    if path == HEALTH_PATH and not replayer.recorded_health:
         if method not in ("GET", "HEAD"):
             return _not_allowed(path, "GET")
         return JSONResponse(replayer.health(), headers={"Request-Id": uuid.uuid4().hex})

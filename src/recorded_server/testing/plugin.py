@@ -563,6 +563,15 @@ def _start_server(config: pytest.Config, tmp_dir: Path) -> AdaptyServer:
     return AdaptyServer(process.url, process.api_key, DEFAULT_APP_ID, process=process)
 
 
+def _is_replay_health(response: Any) -> bool:
+    """A ``recorded-server replay``'s own health answer: 200, but no inspection API behind it."""
+    try:
+        body = response.json()
+    except ValueError:
+        return False
+    return isinstance(body, dict) and body.get("server") == "replay"
+
+
 def _connect(url: str, source: str, api_key: str) -> AdaptyServer:
     import httpx
 
@@ -577,6 +586,8 @@ def _connect(url: str, source: str, api_key: str) -> AdaptyServer:
     reason = None
     if response.status_code != 200:
         reason = f"GET /_recorded/health answered {response.status_code}"
+    elif _is_replay_health(response):
+        reason = "GET /_recorded/health says it is a replay (recorded-server replay)"
     return AdaptyServer(url, api_key, None, no_inspection_reason=reason)
 
 
