@@ -93,3 +93,14 @@ def test_the_c_yaml_path_reads_what_the_pure_one_reads(tmp_path: Path) -> None:
     text = (tmp_path / "s.yaml").read_text()
     pure = yaml.load(text, Loader=yaml.SafeLoader)
     assert yaml_io._load_yaml(text) == pure
+
+
+def test_without_libyaml_the_pure_loader_reads_the_same(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    writer = CassetteWriter(tmp_path)
+    writer.append_many("s", [_interaction(n) for n in range(3)])
+    writer.close()
+    fast = load_cassette(tmp_path / "s.yaml")
+    monkeypatch.setattr(yaml_io, "_CSafeLoader", None)
+    assert load_cassette(tmp_path / "s.yaml") == fast

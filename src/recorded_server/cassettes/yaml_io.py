@@ -47,7 +47,7 @@ __all__ = [
 
 #: Whether PyYAML's libyaml bindings are there (the fast path for reading and writing).
 C_YAML: bool = bool(getattr(yaml, "__with_libyaml__", False))
-_CLoader: Any = getattr(yaml, "CSafeLoader", None) if C_YAML else None
+_CSafeLoader: Any = getattr(yaml, "CSafeLoader", None) if C_YAML else None
 _BaseDumper: Any = yaml.CSafeDumper if C_YAML else yaml.SafeDumper
 _log = logging.getLogger("recorded_server.cassettes")
 
@@ -202,17 +202,92 @@ def _may_have_anchor(text: str | bytes) -> bool:
     return _ANCHOR_TEXT.search(text) is not None
 
 
+if _CSafeLoader is not None:
+
+    class _CLoader(_CSafeLoader):  # type: ignore[misc]
+        """libyaml's loader, remembering how each plain scalar resolved (a cassette repeats the
+        same header names and values thousands of times)."""
+
+        def __init__(self, stream: str | bytes) -> None:
+            super().__init__(stream)
+            self._resolved: dict[str, str] = {}
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Any:
+            if kind is yaml.ScalarNode and implicit[0] and len(value) < 200:
+                tag = self._resolved.get(value)
+                if tag is None:
+                    tag = self._resolved[value] = super().resolve(kind, value, implicit)
+                return tag
+            return super().resolve(kind, value, implicit)
+
+
+_STR_TAG = "tag:yaml.org,2002:str"
+_MAP_TAG = "tag:yaml.org,2002:map"
+_SEQ_TAG = "tag:yaml.org,2002:seq"
+_SIMPLE_TAGS = frozenset(
+    {
+        "tag:yaml.org,2002:int",
+        "tag:yaml.org,2002:null",
+        "tag:yaml.org,2002:bool",
+        "tag:yaml.org,2002:float",
+        "tag:yaml.org,2002:binary",
+    }
+)
+
+
+class _NotSimple(Exception):
+    """A node the fast builder leaves to PyYAML's constructor (merge keys, timestamps, ...)."""
+
+
+def _build(root: yaml.Node, loader: Any) -> Any:
+    """The value of a composed document of plain mappings, sequences and scalars, built without
+    PyYAML's per-node generator machinery; raises :class:`_NotSimple` for anything else."""
+    scalars: dict[tuple[str, str], Any] = {}
+
+    def scalar(node: yaml.ScalarNode) -> Any:
+        if node.tag == _STR_TAG:
+            return node.value
+        if node.tag not in _SIMPLE_TAGS:
+            raise _NotSimple
+        key = (node.tag, node.value)
+        if key not in scalars:
+            scalars[key] = loader.construct_object(node)
+        return scalars[key]
+
+    def value_of(node: yaml.Node) -> Any:
+        if isinstance(node, yaml.ScalarNode):
+            return scalar(node)
+        if isinstance(node, yaml.MappingNode) and node.tag == _MAP_TAG:
+            out: dict[Any, Any] = {}
+            for key_node, value_node in node.value:
+                if not isinstance(key_node, yaml.ScalarNode):
+                    raise _NotSimple
+                key = scalar(key_node)
+                if key_node.tag == "tag:yaml.org,2002:merge" or key in out:
+                    raise _NotSimple
+                out[key] = value_of(value_node)
+            return out
+        if isinstance(node, yaml.SequenceNode) and node.tag == _SEQ_TAG:
+            return [value_of(child) for child in node.value]
+        raise _NotSimple
+
+    return value_of(root)
+
+
 def _load_yaml(text: str | bytes) -> Any:
     """The YAML document in ``text``: through libyaml when it is plain, else the guarded
     pure-Python loader (which also gives the error for a hostile document)."""
-    if _CLoader is not None:
+    if _CSafeLoader is not None:
         loader = _CLoader(text)
         try:
             node = loader.get_single_node()
             # Without an anchor there can be no alias (an undefined one is a parser error), and
             # libyaml bounds nesting itself: the walk is only for a text that may have one.
             if node is not None and (not _may_have_anchor(text) or _node_is_plain(node)):
-                return loader.construct_document(node)
+                try:
+                    return _build(node, loader)
+                except (_NotSimple, RecursionError):
+                    return loader.construct_document(node)
         except yaml.YAMLError:
             pass  # read again below, for the guarded loader's error
         finally:
