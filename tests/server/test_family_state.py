@@ -50,8 +50,11 @@ async def setup(target: Target) -> None:
 
 
 def level(data: dict[str, Any], name: str) -> dict[str, Any]:
-    (entry,) = [e for e in data["access_levels"] if e["access_level_id"] == name]
-    return entry
+    entries: list[dict[str, Any]] = [
+        e for e in data["access_levels"] if e["access_level_id"] == name
+    ]
+    assert len(entries) == 1
+    return entries[0]
 
 
 async def test_the_clock_and_the_catalogue_routes(api: Target) -> None:
