@@ -105,12 +105,15 @@ def test_a_stripe_subscription_and_its_renewal(
     create_profile.sync(
         client=adapty_client, body=ProfileCreateRequest(), adapty_customer_user_id=user
     )
-    for transaction_id, start in (("in_first", JAN), ("in_second", JAN.replace(month=2))):
-        answer = set_transaction.sync(
+    answers = [
+        set_transaction.sync(
             client=adapty_client, body=month(transaction_id, start), adapty_customer_user_id=user
         )
-        assert isinstance(answer, ProfileResponse), answer
-    profile = answer.data
+        for transaction_id, start in (("in_first", JAN), ("in_second", JAN.replace(month=2)))
+    ]
+    last = answers[-1]
+    assert isinstance(last, ProfileResponse), answers
+    profile = last.data
     assert profile.total_revenue_usd == pytest.approx(22.0)  # 2 x 10 EUR at the fixed 1.10
     (subscription,) = profile.subscriptions  # the renewal did not add a second one
     assert subscription.expires_at == datetime.datetime(2030, 3, 1, tzinfo=UTC)
