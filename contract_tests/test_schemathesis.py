@@ -20,6 +20,7 @@ from hypothesis import settings
 from schemathesis import Case
 from schemathesis.core.transport import Response
 
+from contract_tests.family import PURCHASE_PREFIX, is_purchase_path
 from contract_tests.live_proxy import LiveProxy
 from contract_tests.profiles import examples
 from contract_tests.st_schema import freshen_identity, load_schema
@@ -56,6 +57,8 @@ def test_operations_conform(
 ) -> None:
     if not target.admit_example(case.method):
         return
+    if target.kind == "live" and is_purchase_path(case.path):
+        return  # live mode never sends a purchase operation (the guard refuses it too)
     SUMMARY.example(f"schemathesis: {case.operation.label} ({target.kind})")
     freshen_identity(case)
     case.call_and_validate(base_url=_aim(case, target, schemathesis_app))
@@ -64,7 +67,12 @@ def test_operations_conform(
 def test_stateful_links(target: Target, schemathesis_app: object | None) -> None:
     """Create, then follow the links to read, update and delete the created profile."""
 
-    class Lifecycle(schema.as_state_machine()):  # type: ignore[misc]
+    # Live: without the purchase operations (they change real entitlements and revenue).
+    machine_schema = (
+        schema.exclude(path_regex=f"^{PURCHASE_PREFIX}") if target.kind == "live" else schema
+    )
+
+    class Lifecycle(machine_schema.as_state_machine()):  # type: ignore[misc]
         def before_call(self, case: Case[Any]) -> None:
             SUMMARY.example(f"schemathesis stateful: steps ({target.kind})")
             if case.method.upper() == "POST":

@@ -225,6 +225,10 @@ def test_transaction_bodies_rejected(transaction: Validator, body: Any) -> None:
         ({"access_level_id": "premium", "starts_at": "now"}, False),
         ({"access_level_id": "premium", "duration_days": 7}, False),
         ({"access_level_id": "premium", "is_lifetime": True}, False),
+        ({"access_level_id": "premium", "expires_at": "1899-12-31T23:59:59Z"}, False),
+        ({"access_level_id": "premium", "expires_at": "0000-01-01T00:00:00Z"}, False),
+        ({"access_level_id": "premium", "expires_at": "2200-01-01T00:00:00Z"}, False),
+        ({"access_level_id": "premium", "expires_at": "2199-12-31T23:59:59.999999999Z"}, True),
     ],
 )
 def test_grant_bodies(grant: Validator, body: Any, valid: bool) -> None:

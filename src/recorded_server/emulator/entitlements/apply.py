@@ -51,9 +51,7 @@ def granted(
     if not catalogue.has_level(grant.access_level_id):
         raise paid_level_missing(grant.access_level_id)
     starts = grant.starts_at if grant.starts_at is not None else now
-    expires = grant.expires_at
-    if expires is not None and expires < starts:
-        raise errors.bad_request([("expires_at", ["Must not be earlier than starts_at."])])
+    expires = grant.expires_at  # may be in the past (Adapty's reference): granted expired
     levels = list(record.access_levels)
     index = _level_index(record, grant.access_level_id)
     if index is None:

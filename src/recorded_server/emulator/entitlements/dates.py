@@ -1,7 +1,8 @@
 """Date-times in the purchase operations: strict RFC 3339 in, one UTC form out.
 
 A request's date-time is RFC 3339 with an uppercase ``T``, seconds 00 to 59, 1 to 9 optional
-fractional digits and ``Z`` or an offset with a colon; its date must be a real calendar date.
+fractional digits and ``Z`` or an offset with a colon, in the years 1900 to 2199; its date must be
+a real calendar date.
 Responses carry ``2030-01-01T00:00:00.000000+00:00`` (UTC, microseconds).
 """
 
@@ -25,7 +26,7 @@ def parse_request_datetime(text: str) -> datetime.datetime | None:
     year, month, day, hour, minute, second = (int(match[i]) for i in range(1, 7))
     fraction = match[7] or ""
     micro = int((fraction + "000000")[:6])
-    if hour > 23 or minute > 59 or second > 59:
+    if not 1900 <= year <= 2199 or hour > 23 or minute > 59 or second > 59:
         return None
     if match[8] == "Z":
         offset = datetime.timedelta(0)

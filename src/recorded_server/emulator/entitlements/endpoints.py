@@ -64,11 +64,6 @@ async def grant_access_level(request: Request) -> Response:
     lookup = _lookup(request, runtime)
     grant = validate_grant(await json_body(request, runtime.settings.max_body))
     now = runtime.clock.now()
-    starts = grant.starts_at if grant.starts_at is not None else now
-    if grant.expires_at is not None and grant.expires_at < starts:
-        raise errors.bad_request(
-            [("expires_at", ["Must not be earlier than starts_at (or now, without starts_at)."])]
-        )
     catalogue = runtime.catalogue
     return await _change(runtime, lookup, lambda r: granted(r, grant, catalogue, now))
 
