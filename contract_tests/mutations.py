@@ -416,7 +416,7 @@ _SCHEMATHESIS = "contract_tests/test_schemathesis.py"
 _PROTOCOL = "contract_tests/test_protocol.py"
 _ATTACH = "contract_tests/test_attach.py"
 _FAULTS = "contract_tests/test_faults.py"
-_FAMILY = "contract_tests/test_family.py"
+_FAMILY = "contract_tests/test_family.py::test_family_sequence"
 
 SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
