@@ -35,9 +35,10 @@ class OneTimePurchaseTransaction:
             the first purchase), 1 to 50 characters like it.
         price (Price): What the transaction cost, in its own currency.
         purchased_at (datetime.datetime): A date and time in a request: RFC 3339 with an uppercase `T`, seconds from 00
-            to 59, optional fractional digits, and `Z` or an offset with a colon
-            (`2030-01-01T00:00:00Z`, `2030-01-01T01:00:00.5+01:00`). Stricter than what
-            responses carry (`DateTime`).
+            to 59, 1 to 9 optional fractional digits, and `Z` or an offset with a colon
+            (`2030-01-01T00:00:00Z`, `2030-01-01T01:00:00.5+01:00`), in the years 1900
+            to 2199 (the kit's bound: no purchase is older, and every such instant has a
+            UTC form). Stricter than what responses carry (`DateTime`).
         environment (TransactionEnvironment | Unset): `Production` (when omitted) or `Sandbox`. Not nullable.
         is_family_shared (bool | Unset): Whether the purchase is shared through Apple's Family Sharing (then
             `price.value` is 0); omitted, false. Not nullable.

@@ -107,7 +107,8 @@ def sync_detailed(
     Answers 200 with the profile as stored after the grant.
 
     * `starts_at` omitted or `null`: the level starts now (the server's clock).
-    * `expires_at` omitted or `null`: a lifetime level.
+    * `expires_at` omitted or `null`: a lifetime level. It may be in the past (the
+      reference says so): then the level is granted already expired.
     * **A grant never shortens a level** (Adapty's migration guide: grant "adds or
       extends" access; how a grant meets a level the profile holds is
       undocumented, this is the kit's decision): when the profile holds the level,
@@ -121,8 +122,6 @@ def sync_detailed(
 
     Errors, after the checks every operation makes (401, identity headers, 415, 413,
     the body's shape: 400 `bad_request`):
-    * `expires_at` earlier than `starts_at` (or than now, when `starts_at` is
-      omitted): 400 `bad_request`, source `expires_at` (the kit's rule);
     * the profile does not exist: 404 `profile_does_not_exist`, `source` null (the
       reference also documents a 400 with that code: clients and the suite accept
       both);
@@ -175,7 +174,8 @@ def sync(
     Answers 200 with the profile as stored after the grant.
 
     * `starts_at` omitted or `null`: the level starts now (the server's clock).
-    * `expires_at` omitted or `null`: a lifetime level.
+    * `expires_at` omitted or `null`: a lifetime level. It may be in the past (the
+      reference says so): then the level is granted already expired.
     * **A grant never shortens a level** (Adapty's migration guide: grant "adds or
       extends" access; how a grant meets a level the profile holds is
       undocumented, this is the kit's decision): when the profile holds the level,
@@ -189,8 +189,6 @@ def sync(
 
     Errors, after the checks every operation makes (401, identity headers, 415, 413,
     the body's shape: 400 `bad_request`):
-    * `expires_at` earlier than `starts_at` (or than now, when `starts_at` is
-      omitted): 400 `bad_request`, source `expires_at` (the kit's rule);
     * the profile does not exist: 404 `profile_does_not_exist`, `source` null (the
       reference also documents a 400 with that code: clients and the suite accept
       both);
@@ -238,7 +236,8 @@ async def asyncio_detailed(
     Answers 200 with the profile as stored after the grant.
 
     * `starts_at` omitted or `null`: the level starts now (the server's clock).
-    * `expires_at` omitted or `null`: a lifetime level.
+    * `expires_at` omitted or `null`: a lifetime level. It may be in the past (the
+      reference says so): then the level is granted already expired.
     * **A grant never shortens a level** (Adapty's migration guide: grant "adds or
       extends" access; how a grant meets a level the profile holds is
       undocumented, this is the kit's decision): when the profile holds the level,
@@ -252,8 +251,6 @@ async def asyncio_detailed(
 
     Errors, after the checks every operation makes (401, identity headers, 415, 413,
     the body's shape: 400 `bad_request`):
-    * `expires_at` earlier than `starts_at` (or than now, when `starts_at` is
-      omitted): 400 `bad_request`, source `expires_at` (the kit's rule);
     * the profile does not exist: 404 `profile_does_not_exist`, `source` null (the
       reference also documents a 400 with that code: clients and the suite accept
       both);
@@ -304,7 +301,8 @@ async def asyncio(
     Answers 200 with the profile as stored after the grant.
 
     * `starts_at` omitted or `null`: the level starts now (the server's clock).
-    * `expires_at` omitted or `null`: a lifetime level.
+    * `expires_at` omitted or `null`: a lifetime level. It may be in the past (the
+      reference says so): then the level is granted already expired.
     * **A grant never shortens a level** (Adapty's migration guide: grant "adds or
       extends" access; how a grant meets a level the profile holds is
       undocumented, this is the kit's decision): when the profile holds the level,
@@ -318,8 +316,6 @@ async def asyncio(
 
     Errors, after the checks every operation makes (401, identity headers, 415, 413,
     the body's shape: 400 `bad_request`):
-    * `expires_at` earlier than `starts_at` (or than now, when `starts_at` is
-      omitted): 400 `bad_request`, source `expires_at` (the kit's rule);
     * the profile does not exist: 404 `profile_does_not_exist`, `source` null (the
       reference also documents a 400 with that code: clients and the suite accept
       both);
