@@ -252,7 +252,7 @@ def test_revoke_bodies(revoke: Validator, body: Any, valid: bool) -> None:
 
 
 def test_family_errors_fit_the_error_envelope(error_validator: Validator) -> None:
-    for body in (
+    bodies: list[Any] = [
         {
             "errors": [{"source": None, "errors": ["Profile not found"]}],
             "error_code": "profile_does_not_exist",
@@ -265,5 +265,6 @@ def test_family_errors_fit_the_error_envelope(error_validator: Validator) -> Non
             "error_code": "value_error",
             "status_code": 400,
         },
-    ):
+    ]
+    for body in bodies:
         error_validator.validate(body)
