@@ -247,11 +247,16 @@ def _level_expiry(entry: JSONObject) -> str | None:
     return entry.get("expires_at")
 
 
+def _purchased(entry: JSONObject) -> datetime.datetime:
+    moment = read_stored(entry.get("purchased_at"))
+    return moment if moment is not None else datetime.datetime.min.replace(tzinfo=datetime.UTC)
+
+
 def _latest(entries: list[JSONObject]) -> JSONObject:
     """The chain's latest transaction: the latest ``purchased_at``, then the last recorded."""
     best = entries[0]
     for entry in entries[1:]:
-        if (read_stored(entry["purchased_at"]) or 0) >= (read_stored(best["purchased_at"]) or 0):  # type: ignore[operator]
+        if _purchased(entry) >= _purchased(best):
             best = entry
     return best
 
@@ -335,7 +340,7 @@ def _with_level(
     """The access levels with ``level_id`` set from the chain's latest transaction: replaced
     when the held level comes from the same chain (a renewal extends it, a refund ends it),
     else only when the chain's access lasts longer (never shortening a grant or another chain)."""
-    first = min(chain_entries, key=lambda e: read_stored(e["purchased_at"]))  # type: ignore[arg-type,return-value]
+    first = min(chain_entries, key=_purchased)
     subscription = latest["purchase_type"] == "subscription"
     grace = read_stored(latest.get("grace_period_expires_at"))
     new: JSONObject = {

@@ -72,7 +72,7 @@ class _Reader:
         self.problems = problems
         self.prefix = prefix
 
-    def _get(self, name: str, required: bool, nullable: bool) -> tuple[bool, Any]:
+    def get(self, name: str, required: bool, nullable: bool) -> tuple[bool, Any]:
         """``(present-and-non-null, value)``; records missing / null problems."""
         if name not in self.body:
             if required:
@@ -88,7 +88,7 @@ class _Reader:
     def string(
         self, name: str, *, required: bool = False, nullable: bool = False, max_length: int = 0
     ) -> str | None:
-        ok, value = self._get(name, required, nullable)
+        ok, value = self.get(name, required, nullable)
         if not ok:
             return None
         if not isinstance(value, str):
@@ -107,7 +107,7 @@ class _Reader:
     def choice(
         self, name: str, options: tuple[str, ...], *, required: bool = False, nullable: bool = False
     ) -> str | None:
-        ok, value = self._get(name, required, nullable)
+        ok, value = self.get(name, required, nullable)
         if not ok:
             return None
         if not isinstance(value, str) or value not in options:
@@ -117,7 +117,7 @@ class _Reader:
         return value
 
     def boolean(self, name: str, *, required: bool = False) -> bool | None:
-        ok, value = self._get(name, required, False)
+        ok, value = self.get(name, required, False)
         if not ok:
             return None
         if not isinstance(value, bool):
@@ -128,7 +128,7 @@ class _Reader:
     def moment(
         self, name: str, *, required: bool = False, nullable: bool = False
     ) -> datetime.datetime | None:
-        ok, value = self._get(name, required, nullable)
+        ok, value = self.get(name, required, nullable)
         if not ok:
             return None
         if not isinstance(value, str):
@@ -267,7 +267,7 @@ def _price(value: object, problems: Problems) -> tuple[str, str, float] | None:
     if currency is not None and _CURRENCY.fullmatch(currency) is None:
         problems.add("price.currency", 'Must be three uppercase letters (ISO 4217), e.g. "USD".')
     amount: float | None = None
-    ok, raw = read._get("value", True, False)
+    ok, raw = read.get("value", True, False)
     if ok:
         if (
             isinstance(raw, bool)
