@@ -1,15 +1,16 @@
-"""The purchase operations' validation, in-process (many cases): the shape of every body (400
+"""The purchase operations' validation, in-process and over loopback: the shape of every body (400
 ``bad_request``), every documented rule of set transaction (400 with its own ``error_code``), the
 order of checks, and the rules that need the catalogue, the clock or the stored profile."""
 
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 
 import pytest
 
-from .conftest import Target, asgi_target
+from .conftest import Target, asgi_target, socket_target
 from .family import (
     CATALOGUE,
     CATALOGUE_BODY,
@@ -30,9 +31,27 @@ pytestmark = pytest.mark.anyio
 WHO = {**AUTH, "adapty-customer-user-id": "family-user"}
 
 
+@pytest.fixture(params=["asgi", "socket"])
+async def app(request: pytest.FixtureRequest) -> AsyncIterator[Target]:
+    """In-process, and over loopback to the session's server (reset before each test)."""
+    async with _family_target(request, request.param) as target:
+        yield target
+
+
 @pytest.fixture
-async def app() -> AsyncIterator[Target]:
-    async with asgi_target() as target:
+async def in_process(request: pytest.FixtureRequest) -> AsyncIterator[Target]:
+    """In-process only: for the many shape cases (each rule is also run over loopback)."""
+    async with _family_target(request, "asgi") as target:
+        yield target
+
+
+@asynccontextmanager
+async def _family_target(request: pytest.FixtureRequest, mode: str) -> AsyncIterator[Target]:
+    if mode == "asgi":
+        context = asgi_target()
+    else:
+        context = socket_target(request.getfixturevalue("shared_server"))
+    async with context as target:
         await target.create(WHO)
         response = await target.client.put(CATALOGUE, headers=AUTH, json=CATALOGUE_BODY)
         assert response.status_code == 200, response.text
@@ -54,9 +73,9 @@ def codes(body: Any) -> tuple[str, list[str | None]]:
 
 @pytest.mark.parametrize(("body", "source"), SHAPE_CASES)
 async def test_transaction_shape_errors_are_bad_request(
-    app: Target, body: Any, source: str
+    in_process: Target, body: Any, source: str
 ) -> None:
-    status, answer = await post(app, TRANSACTION, body)
+    status, answer = await post(in_process, TRANSACTION, body)
     assert (status, codes(answer)) == (400, ("bad_request", [source])), answer
 
 
