@@ -48,6 +48,8 @@ __all__ = ["GUARDED_BASE_URL", "LiveRun", "LiveSafetyError"]
 
 GUARDED_BASE_URL: Final = "http://live-target.invalid"
 PROFILE_PATH: Final = "/api/v2/server-side-api/profile/"
+PURCHASE_PREFIX: Final = "/api/v2/server-side-api/purchase/"
+"""Grant, revoke, set transaction: never sent to a live server."""
 USER_HEADER: Final = "adapty-customer-user-id"
 PROFILE_HEADER: Final = "adapty-profile-id"
 MAX_USER_ID: Final = 255
@@ -169,6 +171,12 @@ class LiveRun:
         )
         headers.append((SCENARIO_HEADER.encode("ascii"), f"contract-{part}".encode("ascii")))
         path = request.url.raw_path
+        if request.url.path.startswith(PURCHASE_PREFIX):
+            raise LiveSafetyError(
+                f"live mode does not send {request.method} {request.url.path}: the purchase "
+                "operations change a real account's entitlements, revenue, analytics and "
+                "integrations, and deleting the profile afterwards undoes none of that"
+            )
         self._check_inspection(request)
         url = self._real.copy_with(raw_path=self._real.raw_path.rstrip(b"/") + path)
         sent = httpx.Request(

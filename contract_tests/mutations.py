@@ -331,6 +331,70 @@ def _faults_one_use_too_many(app: Any) -> Any:
     return app
 
 
+# --- the purchase operations: monkeypatches of the names the endpoints call ---------------------
+
+_FAMILY_ENDPOINTS: Final = "recorded_server.emulator.entitlements.endpoints"
+
+
+def _grant_overwrites(record: Any, grant: Any, catalogue: Any, now: Any) -> Any:
+    """``apply.granted`` that forgets the held level first: a shorter grant shortens it."""
+    import dataclasses
+
+    from recorded_server.emulator.entitlements.apply import granted
+
+    levels = [
+        level
+        for level in record.access_levels
+        if not (isinstance(level, dict) and level.get("access_level_id") == grant.access_level_id)
+    ]
+    return granted(dataclasses.replace(record, access_levels=levels), grant, catalogue, now)
+
+
+def _revoke_in_the_past(record: Any, revoke: Any, catalogue: Any, now: Any) -> Any:
+    """``apply.revoked`` with a clock far in the past: a past ``revoke_at`` is accepted."""
+    import datetime
+
+    from recorded_server.emulator.entitlements.apply import revoked
+
+    if revoke.revoke_at is None:
+        return revoked(record, revoke, catalogue, now)
+    return revoked(record, revoke, catalogue, datetime.datetime(1900, 1, 1, tzinfo=datetime.UTC))
+
+
+def _renewal_duplicates(
+    record: Any, transaction: Any, catalogue: Any, rates: Any, no_product: Any, now: Any
+) -> Any:
+    """``apply.recorded`` that keeps the chain's old subscription beside the new one."""
+    from recorded_server.emulator.entitlements.apply import recorded
+
+    result = recorded(record, transaction, catalogue, rates, no_product, now)
+    if transaction.is_subscription:
+        kept = [s for s in record.subscriptions if s not in result.subscriptions]
+        result.subscriptions = kept + result.subscriptions
+    return result
+
+
+def _revenue_not_counted(
+    record: Any, transaction: Any, catalogue: Any, rates: Any, no_product: Any, now: Any
+) -> Any:
+    """``apply.recorded`` that leaves ``total_revenue_usd`` as it was."""
+    from recorded_server.emulator.entitlements.apply import recorded
+
+    result = recorded(record, transaction, catalogue, rates, no_product, now)
+    result.total_revenue_usd = record.total_revenue_usd
+    return result
+
+
+def _catalogue_ignored(
+    record: Any, transaction: Any, catalogue: Any, rates: Any, no_product: Any, now: Any
+) -> Any:
+    """``apply.recorded`` with the default catalogue: the app's products give no level."""
+    from recorded_server.emulator.entitlements import DEFAULT_CATALOGUE
+    from recorded_server.emulator.entitlements.apply import recorded
+
+    return recorded(record, transaction, DEFAULT_CATALOGUE, rates, no_product, now)
+
+
 @dataclass(frozen=True)
 class Mutant:
     """A deliberately broken server variant: how it breaks the contract, and how it is built."""
@@ -352,6 +416,7 @@ _SCHEMATHESIS = "contract_tests/test_schemathesis.py"
 _PROTOCOL = "contract_tests/test_protocol.py"
 _ATTACH = "contract_tests/test_attach.py"
 _FAULTS = "contract_tests/test_faults.py"
+_FAMILY = "contract_tests/test_family.py::test_family_sequence"
 
 SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
     Mutant(
@@ -461,6 +526,41 @@ SERVER_MUTANTS: Final[tuple[Mutant, ...]] = (
         built_with="a fault store that hands out one more use of each fault",
         wrap=_faults_one_use_too_many,
         tests=(_FAULTS,),
+    ),
+    Mutant(
+        name="grant-shortens",
+        breaks="a grant with an earlier expiry shortens a held level",
+        built_with=f"monkeypatch: {_FAMILY_ENDPOINTS}.granted forgets the held level",
+        patches={f"{_FAMILY_ENDPOINTS}.granted": _grant_overwrites},
+        tests=(_FAMILY,),
+    ),
+    Mutant(
+        name="revoke-past-accepted",
+        breaks="revoke accepts a revoke_at in the past (no value_error)",
+        built_with=f"monkeypatch: {_FAMILY_ENDPOINTS}.revoked reads a clock of 1900",
+        patches={f"{_FAMILY_ENDPOINTS}.revoked": _revoke_in_the_past},
+        tests=(_FAMILY,),
+    ),
+    Mutant(
+        name="renewal-duplicates-subscription",
+        breaks="a renewal adds a second subscription of its chain",
+        built_with=f"monkeypatch: {_FAMILY_ENDPOINTS}.recorded keeps the old subscription",
+        patches={f"{_FAMILY_ENDPOINTS}.recorded": _renewal_duplicates},
+        tests=(_FAMILY,),
+    ),
+    Mutant(
+        name="revenue-not-counted",
+        breaks="set transaction leaves total_revenue_usd unchanged",
+        built_with=f"monkeypatch: {_FAMILY_ENDPOINTS}.recorded restores the revenue",
+        patches={f"{_FAMILY_ENDPOINTS}.recorded": _revenue_not_counted},
+        tests=(_FAMILY,),
+    ),
+    Mutant(
+        name="catalogue-ignored",
+        breaks="set transaction ignores the app's products (no access level)",
+        built_with=f"monkeypatch: {_FAMILY_ENDPOINTS}.recorded with the default catalogue",
+        patches={f"{_FAMILY_ENDPOINTS}.recorded": _catalogue_ignored},
+        tests=(_FAMILY,),
     ),
 )
 

@@ -7,8 +7,9 @@
 - A positive case that a server-only rule rejects (a key twice in one request, the merge limit
   or the stored ``analytics_disabled`` on PATCH, neither identity header) is not a disagreement:
   ``filter_failure`` drops that ``positive_data_acceptance`` failure, only when the 400 names
-  the part of the request the rule is about. The oracle and the state machine test those rules
-  precisely.
+  the part of the request the rule is about, or (set transaction) when its ``error_code`` is the
+  documented rule the body breaks (``family.first_broken_rule``). The oracle, the state machine
+  and ``test_family.py`` test those rules precisely.
 - Every check result is counted in the run's summary (``after_validate``).
 """
 
@@ -31,6 +32,7 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.schemas import BaseSchema
 
 import contract_tests.st_checks  # noqa: F401  (registers the custom checks)
+from contract_tests.family import SHORT_NAMES, TRANSACTION_PATH, first_broken_rule
 from contract_tests.model import nulls_an_advertising_id
 from contract_tests.oracle import load_contract_spec
 from contract_tests.summary import SUMMARY
@@ -101,9 +103,21 @@ def _sources(response: Response) -> list[str]:
         return []
 
 
+def _error_code(response: Response) -> object:
+    try:
+        return json.loads(response.content).get("error_code")
+    except (ValueError, AttributeError):
+        return None
+
+
 def server_only_explanation(case: Case[Any], response: Response) -> str | None:
     """The server-only rule that explains a 400 on a schema-valid case, if one does."""
     if response.status_code != 400:
+        return None
+    if case.operation.path == TRANSACTION_PATH:
+        rule = first_broken_rule(case.body)
+        if rule is not None and _error_code(response) == rule:
+            return f"documented transaction rule {rule}"
         return None
     sources = _sources(response)
     if not sources:
@@ -143,8 +157,8 @@ def filter_failure(
 
 
 def operation_name(case: Case[Any]) -> str:
-    """``POST profile``: the summary's name of the operation (the path is always the same)."""
-    return f"{case.method.upper()} profile"
+    """``POST profile``, ``POST grant``...: the summary's name of the operation."""
+    return f"{case.method.upper()} {SHORT_NAMES.get(case.operation.path, 'profile')}"
 
 
 def after_call(context: HookContext, case: Case[Any], response: Response) -> None:

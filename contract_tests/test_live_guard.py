@@ -225,3 +225,23 @@ def test_a_bad_limit_says_which_variable_and_what_to_set() -> None:
     assert result.returncode != 0
     assert "CONTRACT_MAX_RPS='fast'" in result.stderr + result.stdout
     assert "Traceback" not in result.stderr
+
+
+def test_purchase_operations_and_the_clock_are_never_sent_live() -> None:
+    """Grant, revoke and set transaction change a real account's entitlements and revenue, and
+    deleting the run's profiles undoes none of it: the guard refuses them, with the run's own
+    identity too; the clock and the catalogue are inspection writes, refused as well."""
+    network = Network()
+    run, client = guarded(network)
+    own = {"adapty-customer-user-id": run.ids.customer_user_id()}
+    for path in (
+        "/api/v2/server-side-api/purchase/profile/grant/access-level/",
+        "/api/v2/server-side-api/purchase/profile/revoke/access-level/",
+        "/api/v2/server-side-api/purchase/set/transaction/",
+    ):
+        with pytest.raises(LiveSafetyError, match="purchase operations"):
+            client.post(path, headers=own, json={"access_level_id": "premium"})
+    for method, path in [("PUT", "/_recorded/clock"), ("PUT", "/_recorded/catalogue")]:
+        with pytest.raises(LiveSafetyError):
+            client.request(method, path, json={})
+    assert network.seen == []

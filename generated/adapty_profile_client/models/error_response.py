@@ -32,7 +32,9 @@ class ErrorResponse:
         error_code (str): A short error name: `bad_request`, `parse_error`, `not_authenticated`,
             `not_found`, `method_not_allowed`, `profile_already_exists`,
             `request_too_large` or `unsupported_media_type`; Adapty's current
-            reference also answers `profile_does_not_exist` (404).
+            reference also answers `profile_does_not_exist` (404). The purchase
+            operations add the codes of their rules (`paid_access_level_does_not_exist`,
+            `value_error`, `expires_date_error`, ...: see each operation).
         status_code (int): The HTTP status of the response.
     """
 

@@ -11,6 +11,7 @@ from starlette.routing import Route
 
 from recorded_server.emulator.endpoints import inspection
 from recorded_server.emulator.endpoints.profile import PROFILE_PATH, profile_endpoint
+from recorded_server.emulator.entitlements.endpoints import inspection_routes, purchase_routes
 from recorded_server.emulator.middleware.auth import ApiKeyMiddleware
 from recorded_server.emulator.middleware.faults import FaultMiddleware
 from recorded_server.emulator.middleware.request_log import RequestLogMiddleware
@@ -40,7 +41,12 @@ def create_app(settings: Settings | None = None) -> Starlette:
     settings = settings if settings is not None else Settings()
     runtime = Runtime(settings)
     app = Starlette(
-        routes=[Route(PROFILE_PATH, profile_endpoint), *inspection.routes],
+        routes=[
+            Route(PROFILE_PATH, profile_endpoint),
+            *purchase_routes,
+            *inspection.routes,
+            *inspection_routes,
+        ],
         middleware=[
             Middleware(
                 RequestLogMiddleware,

@@ -38,6 +38,8 @@ class ProfileRecord:
     access_levels: list[Any] = field(default_factory=list)
     subscriptions: list[Any] = field(default_factory=list)
     non_subscriptions: list[Any] = field(default_factory=list)
+    ledger: list[Any] = field(default_factory=list)
+    """The transactions set on the profile (``setTransaction``), in the order first recorded."""
     _segment_hash: str | None = field(default=None, init=False, repr=False, compare=False)
     """:meth:`segment_hash` as of the last :meth:`document` or :meth:`from_document` (a record
     is not changed after it is written or read; ``dataclasses.replace`` does not copy it)."""
@@ -55,6 +57,7 @@ class ProfileRecord:
                 "access_levels": self.access_levels,
                 "subscriptions": self.subscriptions,
                 "non_subscriptions": self.non_subscriptions,
+                "ledger": self.ledger,
                 _SEGMENT_HASH_KEY: self._segment_hash,
             }
         )
@@ -74,6 +77,7 @@ class ProfileRecord:
             access_levels=data["access_levels"],
             subscriptions=data["subscriptions"],
             non_subscriptions=data["non_subscriptions"],
+            ledger=data.get("ledger", []),  # absent from documents written before it existed
         )
         # Absent from documents written before it was stored: computed when first asked for.
         stored_hash = data.get(_SEGMENT_HASH_KEY)
@@ -94,15 +98,16 @@ class ProfileRecord:
         return [{"key": k, "value": v} for k, v in self.custom_attributes.items()]
 
 
-def response_data(record: ProfileRecord, app_id: str) -> JSONObject:
-    """The contract's ``Profile`` object (the value of ``data`` in a 200)."""
+def response_data(record: ProfileRecord, app_id: str, now_ms: int | None = None) -> JSONObject:
+    """The contract's ``Profile`` object (the value of ``data`` in a 200); ``timestamp`` is
+    ``now_ms`` (the server's clock) or the real time."""
     return {
         "app_id": app_id,
         "profile_id": record.profile_id,
         "customer_user_id": record.customer_user_id,
         "total_revenue_usd": record.total_revenue_usd,
         "segment_hash": record.segment_hash(),
-        "timestamp": time.time_ns() // 1_000_000,
+        "timestamp": time.time_ns() // 1_000_000 if now_ms is None else now_ms,
         "custom_attributes": record.attribute_items(),
         "access_levels": record.access_levels,
         "subscriptions": record.subscriptions,

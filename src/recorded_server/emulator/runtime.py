@@ -6,6 +6,8 @@ clients do) gets it opened on the first request instead.
 
 from __future__ import annotations
 
+import datetime
+import json
 import logging
 import threading
 from collections.abc import AsyncIterator
@@ -14,12 +16,23 @@ from contextlib import asynccontextmanager
 from starlette.applications import Starlette
 from starlette.requests import Request
 
+from recorded_server.emulator.entitlements.catalogue import (
+    DEFAULT_CATALOGUE,
+    Catalogue,
+    parse_catalogue,
+)
+from recorded_server.emulator.entitlements.clock import Clock
+from recorded_server.emulator.entitlements.dates import format_datetime, read_stored
 from recorded_server.emulator.faults import FaultStore
-from recorded_server.emulator.rules.fixtures import read_fixture_file
+from recorded_server.emulator.rules.fixtures import read_fixture_catalogue, read_fixture_file
 from recorded_server.emulator.settings import Settings
 from recorded_server.emulator.storage import Conflict, Storage
+from recorded_server.serving import errors
+from recorded_server.serving.jsontext import dumps
 
 log = logging.getLogger("recorded_server")
+CATALOGUE_KEY = "catalogue"
+CLOCK_KEY = "clock"
 
 
 class Runtime:
@@ -34,6 +47,12 @@ class Runtime:
         self.fixtures_loaded = 0
         self.faults = FaultStore()
         """Faults on demand (``/_recorded/faults``): in memory, this process only."""
+        self.clock = Clock()
+        """The server's clock (``/_recorded/clock``); stored in SQLite, read from memory."""
+        self.catalogue: Catalogue = DEFAULT_CATALOGUE
+        """The app's access levels and products (``/_recorded/catalogue``); stored in SQLite."""
+        self.startup_catalogue: Catalogue = DEFAULT_CATALOGUE
+        """The fixtures file's catalogue (or the default): what a reset goes back to."""
 
     @property
     def storage(self) -> Storage:
@@ -62,10 +81,35 @@ class Runtime:
                     self.fixtures_loaded,
                     self.settings.fixtures,
                 )
+                catalogue = read_fixture_catalogue(self.settings.fixtures)
+                if catalogue is not None:
+                    self.startup_catalogue = catalogue
+                    storage.put_state_blocking(CATALOGUE_KEY, dumps(catalogue.as_json()))
+            self._load_state(storage)
         except BaseException:
             storage.close()
             raise
         self._storage = storage
+
+    def _load_state(self, storage: Storage) -> None:
+        """The catalogue and the clock as the database keeps them (a restart keeps both)."""
+        stored = storage.get_state_blocking(CATALOGUE_KEY)
+        try:
+            if stored is not None:
+                self.catalogue = parse_catalogue(json.loads(stored))
+            frozen = storage.get_state_blocking(CLOCK_KEY)
+            self.clock.freeze(read_stored(json.loads(frozen)) if frozen is not None else None)
+        except (ValueError, errors.ApiError) as exc:
+            raise ValueError(f"database {storage.path}: unreadable app state: {exc}") from exc
+
+    async def set_catalogue(self, catalogue: Catalogue) -> None:
+        await self.storage.put_state(CATALOGUE_KEY, dumps(catalogue.as_json()))
+        self.catalogue = catalogue
+
+    async def set_clock(self, moment: datetime.datetime | None) -> None:
+        value = None if moment is None else dumps(format_datetime(moment))
+        await self.storage.put_state(CLOCK_KEY, value)
+        self.clock.freeze(moment)
 
     def count_unhandled(self) -> None:
         self.unhandled_errors += 1

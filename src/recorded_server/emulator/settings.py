@@ -26,6 +26,31 @@ SEED_FIXTURES = ":seed:"
 
 LOG_LEVELS = ("debug", "info", "warning", "error")
 LOG_FORMATS = ("text", "json")
+DEFAULT_USD_RATES: tuple[tuple[str, float], ...] = (
+    ("USD", 1.0),
+    ("EUR", 1.10),
+    ("GBP", 1.25),
+    ("JPY", 0.0070),
+    ("CAD", 0.75),
+    ("AUD", 0.65),
+    ("CHF", 1.10),
+    ("SEK", 0.095),
+    ("NOK", 0.095),
+    ("DKK", 0.15),
+    ("PLN", 0.25),
+    ("BRL", 0.20),
+    ("INR", 0.012),
+    ("CNY", 0.14),
+    ("KRW", 0.00075),
+    ("MXN", 0.055),
+    ("TRY", 0.030),
+)
+"""US dollars per unit of each currency, fixed (round figures, not market rates): what
+``setTransaction`` adds to ``total_revenue_usd``. Adapty converts at the day's rate, fixed at the
+transaction's time; a test needs a rate that never moves."""
+UNKNOWN_PRODUCT_ACCESS = ("none", "premium")
+"""What a transaction of a product the catalogue lacks gives: nothing (one version of Adapty's
+page) or ``premium`` (another)."""
 
 ENV_VARS = {
     "host": "RECORDED_SERVER_HOST",
@@ -75,6 +100,10 @@ class Settings:
     max_value_length: int = DEFAULT_LIMITS.max_value_length
     max_customer_user_id_length: int = DEFAULT_LIMITS.max_customer_user_id_length
     profiles_page_size: int = DEFAULT_LIMITS.profiles_page_size
+    # The purchase operations (built in code too): the fixed exchange rates (currency -> US
+    # dollars per unit; a mapping is accepted) and what a product the catalogue lacks gives.
+    usd_rates: tuple[tuple[str, float], ...] = DEFAULT_USD_RATES
+    unknown_product_access: str = "none"
 
     def __post_init__(self) -> None:
         _check(self)
@@ -83,6 +112,11 @@ class Settings:
     def limits(self) -> Limits:
         """The profile rules' numbers, as the rules take them."""
         return Limits(**{name: getattr(self, name) for name in _LIMIT_FIELDS})
+
+    @property
+    def rates(self) -> dict[str, float]:
+        """``usd_rates`` as a dict."""
+        return dict(self.usd_rates)
 
     @property
     def in_memory(self) -> bool:
@@ -173,6 +207,24 @@ def _check(settings: Settings) -> None:
         object.__setattr__(settings, "app_id", settings.app_id.lower())
     if not settings.db:
         raise SettingsError("db must be a file path or ':memory:'")
+    rates = settings.usd_rates
+    if isinstance(rates, Mapping):
+        object.__setattr__(settings, "usd_rates", tuple(rates.items()))
+    for pair in settings.usd_rates:
+        if (
+            not isinstance(pair, tuple)
+            or len(pair) != 2
+            or not isinstance(pair[0], str)
+            or not re.fullmatch(r"[A-Z]{3}", pair[0])
+            or isinstance(pair[1], bool)
+            or not isinstance(pair[1], int | float)
+            or not 0 < pair[1] < 1e9
+        ):
+            raise SettingsError(f"usd_rates: {pair!r} is not (ISO 4217 code, positive rate)")
+    if settings.unknown_product_access not in UNKNOWN_PRODUCT_ACCESS:
+        raise SettingsError(
+            f"unknown_product_access must be one of {', '.join(UNKNOWN_PRODUCT_ACCESS)}"
+        )
     if settings.log_level not in LOG_LEVELS:
         raise SettingsError(f"log_level must be one of {', '.join(LOG_LEVELS)}")
     if settings.log_format not in LOG_FORMATS:

@@ -35,10 +35,11 @@ time (httpx, the server and the client are imported inside the fixtures) and nev
 from __future__ import annotations
 
 import contextlib
+import datetime
 import json
 import os
 import warnings
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypedDict
 from urllib.parse import quote
@@ -285,6 +286,81 @@ class AdaptyServer:
         from recorded_server.emulator import seed_fixture_text
 
         return self.load_fixtures(json.loads(seed_fixture_text()))
+
+    # -- entitlements: the clock and the catalogue (docs/entitlements.md) ----------------
+
+    def now(self) -> datetime.datetime:
+        """The server's "now" (``GET /_recorded/clock``): frozen, or the real time."""
+        self._require_inspection("now()")
+        body = self._request("GET", "/_recorded/clock", expect=200).json()
+        return _parse_instant(body["now"])
+
+    def freeze_time(self, at: datetime.datetime | str) -> datetime.datetime:
+        """Freeze the server's clock at ``at`` (a timezone-aware ``datetime``, a naive one read
+        as UTC, or an RFC 3339 string): every "now" of the server reads it, until
+        :meth:`release_time` or the next test (the reset before each test releases it)."""
+        self._require_inspection("freeze_time()")
+        if isinstance(at, datetime.datetime):
+            moment = at if at.tzinfo is not None else at.replace(tzinfo=datetime.UTC)
+            text = moment.astimezone(datetime.UTC).isoformat().replace("+00:00", "Z")
+        else:
+            text = at
+        body = self._request(
+            "PUT",
+            "/_recorded/clock",
+            expect=(200, 400),
+            content=json.dumps({"now": text}).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        if body.status_code == 400:
+            raise ValueError(f"the server refused the time {at!r}: {body.text[:500]}")
+        return _parse_instant(body.json()["now"])
+
+    def advance_time(
+        self, delta: datetime.timedelta | float | None = None, **units: float
+    ) -> datetime.datetime:
+        """Move the server's clock forward by ``delta`` (a ``timedelta`` or seconds) or by
+        ``timedelta`` keyword units (``advance_time(days=31)``), freezing it if it was not."""
+        step = (
+            delta
+            if isinstance(delta, datetime.timedelta)
+            else datetime.timedelta(seconds=float(delta or 0))
+        )
+        return self.freeze_time(self.now() + step + datetime.timedelta(**units))
+
+    def release_time(self) -> None:
+        """Return the server's clock to real time (``DELETE /_recorded/clock``)."""
+        self._require_inspection("release_time()")
+        self._request("DELETE", "/_recorded/clock", expect=200)
+
+    def set_catalogue(
+        self,
+        access_levels: Iterable[str] = (),
+        products: Iterable[Mapping[str, Any]] = (),
+    ) -> dict[str, Any]:
+        """Set the app's paid access levels (``premium`` always exists) and products
+        (``{"store", "store_product_id", "access_level_id", "is_consumable"}``), as
+        ``PUT /_recorded/catalogue``; returns the catalogue. The reset before each test goes
+        back to the one the server started with."""
+        self._require_inspection("set_catalogue()")
+        document = {"access_levels": list(access_levels), "products": [dict(p) for p in products]}
+        response = self._request(
+            "PUT",
+            "/_recorded/catalogue",
+            expect=(200, 400),
+            content=json.dumps(document).encode(),
+            headers={"Content-Type": "application/json"},
+        )
+        if response.status_code == 400:
+            raise ValueError(f"the server refused the catalogue: {response.text[:2000]}")
+        catalogue: dict[str, Any] = response.json()
+        return catalogue
+
+    def catalogue(self) -> dict[str, Any]:
+        """The app's catalogue (``GET /_recorded/catalogue``)."""
+        self._require_inspection("catalogue()")
+        catalogue: dict[str, Any] = self._request("GET", "/_recorded/catalogue", expect=200).json()
+        return catalogue
 
     # -- faults on demand (docs/faults.md) ------------------------------------------------
 
@@ -690,3 +766,7 @@ def _close_async(http: httpx.AsyncClient) -> None:
         asyncio.get_running_loop()
     except RuntimeError:
         asyncio.run(http.aclose())
+
+
+def _parse_instant(text: str) -> datetime.datetime:
+    return datetime.datetime.fromisoformat(text)

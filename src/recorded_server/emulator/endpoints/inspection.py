@@ -12,7 +12,7 @@ from recorded_server.emulator.endpoints._common import Methods, json_response
 from recorded_server.emulator.endpoints.faults import fault_routes
 from recorded_server.emulator.records import stored_profile
 from recorded_server.emulator.rules.body import parse_json, read_body
-from recorded_server.emulator.rules.fixtures import parse_fixtures
+from recorded_server.emulator.rules.fixtures import fixture_catalogue, parse_fixtures
 from recorded_server.emulator.rules.headers import check_content_type, first_header, is_uuid
 from recorded_server.emulator.rules.limits import FIXTURES_BODY
 from recorded_server.emulator.runtime import runtime_of
@@ -55,10 +55,15 @@ async def list_profiles(request: Request) -> Response:
 
 
 async def reset(request: Request) -> Response:
-    """Empty the store, and forget the faults: the reset between tests."""
+    """Empty the store, forget the faults, return the clock to real time and the catalogue to
+    the startup one: the reset between tests."""
     runtime = runtime_of(request)
     await runtime.storage.clear()
     runtime.faults.clear()
+    if runtime.clock.frozen is not None:
+        await runtime.set_clock(None)
+    if runtime.catalogue != runtime.startup_catalogue:
+        await runtime.set_catalogue(runtime.startup_catalogue)
     return Response(status_code=204)
 
 
@@ -80,8 +85,12 @@ async def load_fixtures(request: Request) -> Response:
     check_content_type(first_header(headers, b"content-type"))
     raw = await read_body(request.receive, first_header(headers, b"content-length"), limit)
     # Parsing and checking megabytes of fixtures takes seconds: not on the event loop.
-    records = await anyio.to_thread.run_sync(lambda: parse_fixtures(parse_json(raw)))
+    document = parse_json(raw)
+    records = await anyio.to_thread.run_sync(lambda: parse_fixtures(document))
     loaded = await runtime.storage.put_many(records)
+    catalogue = fixture_catalogue(document)
+    if catalogue is not None:
+        await runtime.set_catalogue(catalogue)
     return json_response({"loaded": loaded})
 
 

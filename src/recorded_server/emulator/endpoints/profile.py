@@ -38,7 +38,8 @@ def _lookup(who: Identity) -> Lookup:
 
 
 def _answer(runtime: Runtime, record: ProfileRecord) -> Response:
-    return json_response({"data": response_data(record, runtime.settings.app_id)})
+    data = response_data(record, runtime.settings.app_id, runtime.clock.now_ms())
+    return json_response({"data": data})
 
 
 async def create_profile(request: Request) -> Response:

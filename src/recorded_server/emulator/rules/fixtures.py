@@ -7,8 +7,10 @@ Format (JSON)::
                    "custom_attributes": [{"key", "value"}, ...]?,
                    "fields": {profile fields, as in a request body}?}]}
 
-Only ``profile_id`` is required. ``custom_attributes`` and ``fields`` follow the request rules;
-the purchase lists are taken as given (they are what the server answers, not what it accepts).
+A document may also carry the app's ``"catalogue"`` (its access levels and products, as
+``PUT /_recorded/catalogue`` takes it). Only ``profile_id`` is required. ``custom_attributes``
+and ``fields`` follow the request rules; the purchase lists are taken as given (they are what
+the server answers, not what it accepts).
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from recorded_server.emulator.entitlements.catalogue import Catalogue, parse_catalogue
 from recorded_server.emulator.records import ProfileRecord
 from recorded_server.emulator.rules.headers import is_uuid
 from recorded_server.emulator.rules.validation import (
@@ -75,6 +78,20 @@ def read_fixture_file(path: Path) -> list[ProfileRecord]:
         raise ValueError(f"fixtures file {path} is invalid: {details}") from exc
 
 
+def fixture_catalogue(document: object) -> Catalogue | None:
+    """The catalogue of a fixtures document that :func:`parse_fixtures` accepted, if any."""
+    if isinstance(document, dict) and "catalogue" in document:
+        return parse_catalogue(document["catalogue"], "catalogue")
+    return None
+
+
+def read_fixture_catalogue(path: Path) -> Catalogue | None:
+    """The catalogue of a fixture file that :func:`read_fixture_file` accepted, if any."""
+    if str(path) == SEED_FIXTURES:
+        return None
+    return fixture_catalogue(json.loads(path.read_text(encoding="utf-8")))
+
+
 def _reject_constant(token: str) -> float:
     raise ValueError(f"{token} is not valid JSON")
 
@@ -87,8 +104,13 @@ def parse_fixtures(document: object) -> list[ProfileRecord]:
             [(errors.NON_FIELD, [f"Expected an object, but got {json_type(document)}."])]
         )
     for name in document:
-        if name != "profiles":
+        if name not in ("profiles", "catalogue"):
             problems.add(name, errors.UNKNOWN_FIELD)
+    if "catalogue" in document:
+        try:
+            parse_catalogue(document["catalogue"], "catalogue")
+        except errors.ApiError as exc:
+            problems.items.extend(exc.errors)
     profiles = document.get("profiles")
     if not isinstance(profiles, list):
         problems.add("profiles", errors.REQUIRED if profiles is None else "Expected a list.")

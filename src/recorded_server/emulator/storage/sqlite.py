@@ -60,6 +60,14 @@ CREATE TABLE IF NOT EXISTS profiles (
 )
 """
 _COLUMNS = "profile_id, customer_user_id, document"
+_STATE_SCHEMA = """
+CREATE TABLE IF NOT EXISTS app_state (
+    key TEXT PRIMARY KEY NOT NULL,
+    value TEXT NOT NULL
+)
+"""
+"""The app's own state beside its profiles (the catalogue, the clock): one JSON text per key.
+Created in any database of ours, new or not (a file from before it simply gains the table)."""
 
 
 class StorageFailure(Exception):
@@ -170,10 +178,13 @@ class Storage:
         conn = self._writer
         tables = _existing_tables(conn, self.path)
         if tables:
-            return  # ours, with its schema: nothing to create
+            if "app_state" not in tables:
+                conn.execute(_STATE_SCHEMA)
+            return  # ours, with its schema: nothing else to create
         conn.execute("BEGIN IMMEDIATE")
         try:
             conn.execute(_SCHEMA)
+            conn.execute(_STATE_SCHEMA)
             conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             conn.execute("COMMIT")
         except BaseException:
@@ -419,6 +430,19 @@ class Storage:
         rows = [(r.profile_id, r.customer_user_id, r.document()) for r in records]
         return self.write_blocking(lambda conn: _put_many(conn, rows))
 
+    # --- the app's state (catalogue, clock) ----------------------------------------------------
+
+    async def put_state(self, key: str, value: str | None) -> None:
+        """Store (``None``: forget) one state value; durable when this returns."""
+        await self.write(lambda conn: _put_state(conn, key, value))
+
+    def put_state_blocking(self, key: str, value: str | None) -> None:
+        self.write_blocking(lambda conn: _put_state(conn, key, value))
+
+    def get_state_blocking(self, key: str) -> str | None:
+        rows = self._writer.execute("SELECT value FROM app_state WHERE key = ?", (key,)).fetchall()
+        return str(rows[0][0]) if rows else None
+
 
 def _existing_tables(conn: sqlite3.Connection, path: str) -> dict[str, str | None]:
     """The tables of an existing database of ours (empty for a new one); raises
@@ -543,3 +567,10 @@ def _put_many(conn: sqlite3.Connection, rows: list[tuple[str, str | None, str]])
         conn.execute("DELETE FROM profiles WHERE profile_id = ?", (row[0],))
         _insert(conn, row)
     return len(rows)
+
+
+def _put_state(conn: sqlite3.Connection, key: str, value: str | None) -> None:
+    if value is None:
+        conn.execute("DELETE FROM app_state WHERE key = ?", (key,))
+    else:
+        conn.execute("INSERT OR REPLACE INTO app_state (key, value) VALUES (?, ?)", (key, value))
