@@ -8,6 +8,7 @@ is the right answer to those, not a disagreement.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from typing import Any, Final
 
@@ -16,6 +17,30 @@ GRANT_PATH: Final = PURCHASE_PREFIX + "profile/grant/access-level/"
 REVOKE_PATH: Final = PURCHASE_PREFIX + "profile/revoke/access-level/"
 TRANSACTION_PATH: Final = PURCHASE_PREFIX + "set/transaction/"
 SHORT_NAMES: Final = {GRANT_PATH: "grant", REVOKE_PATH: "revoke", TRANSACTION_PATH: "transaction"}
+
+
+SUBSCRIPTION_EXAMPLE: Final[dict[str, Any]] = {
+    "purchase_type": "subscription",
+    "store": "stripe",
+    "store_product_id": "monthly",
+    "store_transaction_id": "in_1",
+    "store_original_transaction_id": "in_1",
+    "price": {"country": "US", "currency": "USD", "value": 9.99},
+    "purchased_at": "2030-01-01T00:00:00Z",
+    "originally_purchased_at": "2030-01-01T00:00:00Z",
+    "expires_at": "2030-02-01T00:00:00Z",
+    "renew_status": True,
+}
+"""A valid set-transaction body of each kind (the tests copy them before changing a field)."""
+ONE_TIME_EXAMPLE: Final[dict[str, Any]] = {
+    "purchase_type": "one_time_purchase",
+    "store": "my_store",
+    "store_product_id": "lifetime",
+    "store_transaction_id": "t-1",
+    "store_original_transaction_id": "t-1",
+    "price": {"country": "FR", "currency": "EUR", "value": 10},
+    "purchased_at": "2030-01-01T00:00:00Z",
+}
 
 
 def is_purchase_path(path: str) -> bool:
@@ -94,3 +119,14 @@ def first_broken_rule(body: object) -> str | None:
         if broken:
             return code
     return None
+
+
+def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
+    """A copy of ``base`` with fields changed (a value of ``...`` removes the field)."""
+    body = copy.deepcopy(base)
+    for name, value in changes.items():
+        if value is ...:
+            body.pop(name, None)
+        else:
+            body[name] = value
+    return body

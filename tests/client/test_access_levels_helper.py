@@ -9,13 +9,8 @@ import sys
 import pytest
 from adapty_profile_client.models import AccessLevel, ProfileResponse
 
-from recorded_server.access_levels import (
-    active_access_level_ids,
-    as_datetime,
-    find,
-    is_active,
-    is_level_active,
-)
+from recorded_server import access_levels
+from recorded_server.access_levels import as_datetime, is_active, is_level_active
 
 UTC = datetime.UTC
 T0 = datetime.datetime(2030, 1, 1, tzinfo=UTC)
@@ -91,9 +86,9 @@ def test_generated_models_and_lists() -> None:
     assert is_active(levels, "premium", T0)
     assert not is_active(levels, "premium", T1)
     assert not is_active(levels, "gold", T0)
-    assert active_access_level_ids(levels, T1) == ["vip"]
-    assert find(levels, "vip") is levels[1]
-    assert find(None, "vip") is None
+    assert access_levels.active_access_level_ids(levels, T1) == ["vip"]
+    assert access_levels.find(levels, "vip") is levels[1]
+    assert access_levels.find(None, "vip") is None
 
 
 def test_importing_it_loads_no_server_library() -> None:

@@ -5,33 +5,16 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-GRANT = "/api/v2/server-side-api/purchase/profile/grant/access-level/"
-REVOKE = "/api/v2/server-side-api/purchase/profile/revoke/access-level/"
-TRANSACTION = "/api/v2/server-side-api/purchase/set/transaction/"
+from contract_tests import family
+
+GRANT = family.GRANT_PATH
+REVOKE = family.REVOKE_PATH
+TRANSACTION = family.TRANSACTION_PATH
 CLOCK = "/_recorded/clock"
 CATALOGUE = "/_recorded/catalogue"
 
-SUBSCRIPTION: dict[str, Any] = {
-    "purchase_type": "subscription",
-    "store": "stripe",
-    "store_product_id": "monthly",
-    "store_transaction_id": "in_1",
-    "store_original_transaction_id": "in_1",
-    "price": {"country": "US", "currency": "USD", "value": 9.99},
-    "purchased_at": "2030-01-01T00:00:00Z",
-    "originally_purchased_at": "2030-01-01T00:00:00Z",
-    "expires_at": "2030-02-01T00:00:00Z",
-    "renew_status": True,
-}
-ONE_TIME: dict[str, Any] = {
-    "purchase_type": "one_time_purchase",
-    "store": "my_store",
-    "store_product_id": "lifetime",
-    "store_transaction_id": "t-1",
-    "store_original_transaction_id": "t-1",
-    "price": {"country": "FR", "currency": "EUR", "value": 10},
-    "purchased_at": "2030-01-01T00:00:00Z",
-}
+SUBSCRIPTION: dict[str, Any] = copy.deepcopy(family.SUBSCRIPTION_EXAMPLE)
+ONE_TIME: dict[str, Any] = copy.deepcopy(family.ONE_TIME_EXAMPLE)
 CATALOGUE_BODY: dict[str, Any] = {
     "access_levels": ["premium", "vip"],
     "products": [
@@ -57,15 +40,7 @@ CATALOGUE_BODY: dict[str, Any] = {
 }
 
 
-def with_(base: dict[str, Any], **changes: Any) -> dict[str, Any]:
-    """A copy of ``base`` with fields changed (a value of ``...`` removes the field)."""
-    body = copy.deepcopy(base)
-    for name, value in changes.items():
-        if value is ...:
-            body.pop(name, None)
-        else:
-            body[name] = value
-    return body
+with_ = family.with_
 
 
 # (body, error_code, source): each breaks exactly one documented rule of set transaction.

@@ -11,21 +11,9 @@ from typing import Any
 
 import pytest
 
+from . import family
 from .conftest import Target, asgi_target, socket_target
-from .family import (
-    CATALOGUE,
-    CATALOGUE_BODY,
-    CLOCK,
-    GRANT,
-    ONE_TIME,
-    REVOKE,
-    RULE_ACCEPTED,
-    RULE_CASES,
-    SHAPE_CASES,
-    SUBSCRIPTION,
-    TRANSACTION,
-    with_,
-)
+from .family import GRANT, REVOKE, SUBSCRIPTION, TRANSACTION, with_
 from .helpers import AUTH
 
 pytestmark = pytest.mark.anyio
@@ -54,10 +42,12 @@ async def _family_target(request: pytest.FixtureRequest, mode: str) -> AsyncIter
         context = socket_target(request.getfixturevalue("shared_server"))
     async with context as target:
         await target.create(WHO)
-        response = await target.client.put(CATALOGUE, headers=AUTH, json=CATALOGUE_BODY)
+        response = await target.client.put(
+            family.CATALOGUE, headers=AUTH, json=family.CATALOGUE_BODY
+        )
         assert response.status_code == 200, response.text
         response = await target.client.put(
-            CLOCK, headers=AUTH, json={"now": "2030-01-15T00:00:00Z"}
+            family.CLOCK, headers=AUTH, json={"now": "2030-01-15T00:00:00Z"}
         )
         assert response.status_code == 200, response.text
         yield target
@@ -72,7 +62,7 @@ def codes(body: Any) -> tuple[str, list[str | None]]:
     return body["error_code"], [item["source"] for item in body["errors"]]
 
 
-@pytest.mark.parametrize(("body", "source"), SHAPE_CASES)
+@pytest.mark.parametrize(("body", "source"), family.SHAPE_CASES)
 async def test_transaction_shape_errors_are_bad_request(
     in_process: Target, body: Any, source: str
 ) -> None:
@@ -80,7 +70,7 @@ async def test_transaction_shape_errors_are_bad_request(
     assert (status, codes(answer)) == (400, ("bad_request", [source])), answer
 
 
-@pytest.mark.parametrize(("body", "code", "source"), RULE_CASES)
+@pytest.mark.parametrize(("body", "code", "source"), family.RULE_CASES)
 async def test_every_documented_transaction_rule(
     app: Target, body: dict[str, Any], code: str, source: str
 ) -> None:
@@ -88,7 +78,7 @@ async def test_every_documented_transaction_rule(
     assert (status, codes(answer)) == (400, (code, [source])), answer
 
 
-@pytest.mark.parametrize("body", RULE_ACCEPTED)
+@pytest.mark.parametrize("body", family.RULE_ACCEPTED)
 async def test_bodies_at_the_rules_boundaries_are_accepted(
     app: Target, body: dict[str, Any]
 ) -> None:
@@ -227,5 +217,5 @@ async def test_the_order_of_checks_on_a_purchase_operation(app: Target) -> None:
 
 
 async def test_one_time_purchase_accepts_only_its_fields(app: Target) -> None:
-    status, answer = await post(app, TRANSACTION, ONE_TIME)
+    status, answer = await post(app, TRANSACTION, family.ONE_TIME)
     assert status == 200, answer

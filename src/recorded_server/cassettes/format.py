@@ -26,60 +26,10 @@ This module keeps the names it has always had; the code lives in ``model`` (the 
 
 from __future__ import annotations
 
-from recorded_server.cassettes.model import (
-    CASSETTE_FORMAT_VERSION,
-    CASSETTE_SUFFIXES,
-    HOP_BY_HOP_HEADERS,
-    REDACTED,
-    SECRET_HEADERS,
-    SECRET_QUERY_PARAMETERS,
-    Cassette,
-    CassetteError,
-    Headers,
-    Interaction,
-    RecordedRequest,
-    RecordedResponse,
-    decode_content,
-    session_name,
-    valid_scenario_name,
-)
-from recorded_server.cassettes.redaction import Redactor, parse_json, redact_json_fields
-from recorded_server.cassettes.writer import CassetteWriter
-from recorded_server.cassettes.yaml_io import (
-    dump_cassette,
-    find_cassettes,
-    interaction_to_yaml,
-    load_cassette,
-    load_cassettes,
-    parse_cassette,
-    write_cassette,
-)
+from recorded_server.cassettes import model, redaction, writer, yaml_io
+from recorded_server.cassettes.model import *  # noqa: F403
+from recorded_server.cassettes.redaction import *  # noqa: F403
+from recorded_server.cassettes.writer import *  # noqa: F403
+from recorded_server.cassettes.yaml_io import *  # noqa: F403
 
-__all__ = [
-    "CASSETTE_FORMAT_VERSION",
-    "CASSETTE_SUFFIXES",
-    "HOP_BY_HOP_HEADERS",
-    "REDACTED",
-    "SECRET_HEADERS",
-    "SECRET_QUERY_PARAMETERS",
-    "Cassette",
-    "CassetteError",
-    "CassetteWriter",
-    "Headers",
-    "Interaction",
-    "RecordedRequest",
-    "RecordedResponse",
-    "Redactor",
-    "decode_content",
-    "dump_cassette",
-    "find_cassettes",
-    "interaction_to_yaml",
-    "load_cassette",
-    "load_cassettes",
-    "parse_cassette",
-    "parse_json",
-    "redact_json_fields",
-    "session_name",
-    "valid_scenario_name",
-    "write_cassette",
-]
+__all__ = [*model.__all__, *redaction.__all__, *writer.__all__, *yaml_io.__all__]

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 from recorded_server.cassettes.model import HOP_BY_HOP_HEADERS, SECRET_HEADERS, RecordedRequest
 from recorded_server.cassettes.redaction import parse_json
+from recorded_server.serving.jsontext import json_type
 
 __all__ = [
     "DEFAULT_MATCH_ON",
@@ -148,16 +149,6 @@ def _child(at: str, key: str | int) -> str:
     return f"{at}[{json.dumps(key, ensure_ascii=False)}]"
 
 
-def _kind(value: object) -> str:
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    return type(value).__name__
-
-
 def json_differences(recorded: object, got: object, at: str = "$") -> list[str]:
     """Where two JSON values differ, as ``$.json.path: recorded X, got Y`` lines."""
     if isinstance(recorded, dict) and isinstance(got, dict):
@@ -180,7 +171,7 @@ def json_differences(recorded: object, got: object, at: str = "$") -> list[str]:
         if len(recorded) != len(got):
             out.append(f"{at}: recorded {len(recorded)} items, got {len(got)}")
         return out
-    if _kind(recorded) == _kind(got) and recorded == got:
+    if json_type(recorded) == json_type(got) and recorded == got:
         return []
     return [f"{at}: recorded {_show(recorded)}, got {_show(got)}"]
 

@@ -276,6 +276,20 @@ def _apply_cassette_limits(args: argparse.Namespace) -> None:
         limits.MAX_CASSETTE_BODY = args.max_cassette_body
 
 
+def _add_listening(parser: argparse.ArgumentParser, default_port: int) -> None:
+    parser.add_argument("--host", default=DEFAULT_HOST, help=f"listen address ({DEFAULT_HOST})")
+    parser.add_argument(
+        "--port",
+        type=_port,
+        default=default_port,
+        help=f"0 picks a free one, shown in the banner ({default_port})",
+    )
+
+
+def _add_repeatable(parser: argparse.ArgumentParser, flag: str, metavar: str, help: str) -> None:
+    parser.add_argument(flag, action="append", default=[], metavar=metavar, help=help)
+
+
 def _add_matching(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--match-on",
@@ -318,31 +332,23 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--upstream", required=True, type=_upstream, help="e.g. https://api.adapty.io"
     )
     record.add_argument("--cassettes", required=True, metavar="DIR", help="where cassettes go")
-    record.add_argument("--host", default=DEFAULT_HOST, help=f"listen address ({DEFAULT_HOST})")
-    record.add_argument(
-        "--port",
-        type=_port,
-        default=DEFAULT_RECORD_PORT,
-        help=f"0 picks a free one, shown in the banner ({DEFAULT_RECORD_PORT})",
-    )
+    _add_listening(record, DEFAULT_RECORD_PORT)
     record.add_argument(
         "--scenario",
         type=_scenario,
         help="cassette name for this session (default: session-<UTC time>-<random>)",
     )
-    record.add_argument(
+    _add_repeatable(
+        record,
         "--redact",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help="redact this JSON field (any depth, request and response bodies); repeatable",
+        "FIELD",
+        "redact this JSON field (any depth, request and response bodies); repeatable",
     )
-    record.add_argument(
+    _add_repeatable(
+        record,
         "--redact-header",
-        action="append",
-        default=[],
-        metavar="NAME",
-        help="redact this header too (Authorization always is); repeatable",
+        "NAME",
+        "redact this header too (Authorization always is); repeatable",
     )
     record.add_argument(
         "--timeout",
@@ -396,19 +402,12 @@ def register(subparsers: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         ),
     )
     replay.add_argument("--cassettes", required=True, metavar="DIR", help="cassettes to serve")
-    replay.add_argument("--host", default=DEFAULT_HOST, help=f"listen address ({DEFAULT_HOST})")
-    replay.add_argument(
-        "--port",
-        type=_port,
-        default=DEFAULT_REPLAY_PORT,
-        help=f"0 picks a free one, shown in the banner ({DEFAULT_REPLAY_PORT})",
-    )
-    replay.add_argument(
+    _add_listening(replay, DEFAULT_REPLAY_PORT)
+    _add_repeatable(
+        replay,
         "--redact",
-        action="append",
-        default=[],
-        metavar="FIELD",
-        help="the fields redacted when recording: redacted in requests too before matching",
+        "FIELD",
+        "the fields redacted when recording: redacted in requests too before matching",
     )
     _add_matching(replay)
     _add_cassette_limits(replay)

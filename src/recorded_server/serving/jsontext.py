@@ -1,10 +1,11 @@
-"""JSON text as every server of the kit writes it: compact, ASCII-only, no NaN or Infinity."""
+"""JSON text as every server of the kit writes it: compact, ASCII-only, no NaN or Infinity; and the
+JSON name of a parsed value's type, for messages."""
 
 from __future__ import annotations
 
 import json
 
-__all__ = ["dumps"]
+__all__ = ["dumps", "json_type"]
 
 
 def dumps(value: object, *, sort_keys: bool = False) -> str:
@@ -19,3 +20,18 @@ _ENCODER = json.JSONEncoder(ensure_ascii=True, allow_nan=False, separators=(",",
 _SORTED_ENCODER = json.JSONEncoder(
     ensure_ascii=True, allow_nan=False, separators=(",", ":"), sort_keys=True
 )
+
+
+def json_type(value: object) -> str:
+    """The JSON name of a parsed value's type, for messages."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return "boolean"
+    if isinstance(value, int | float):
+        return "number"
+    if isinstance(value, str):
+        return "string"
+    if isinstance(value, list):
+        return "array"
+    return "object"

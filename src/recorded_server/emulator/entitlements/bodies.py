@@ -13,11 +13,14 @@ import math
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from recorded_server.emulator.entitlements.dates import parse_request_datetime
-from recorded_server.emulator.rules.validation import Problems, json_type
+from recorded_server.emulator.rules.validation import Problems
 from recorded_server.serving import errors
+from recorded_server.serving.jsontext import json_type
+
+_T = TypeVar("_T")
 
 MAX_TRANSACTION_ID = 50
 MAX_PRICE = 1_000_000_000
@@ -85,14 +88,24 @@ class _Reader:
             return False, None
         return True, value
 
-    def string(
-        self, name: str, *, required: bool = False, nullable: bool = False, max_length: int = 0
-    ) -> str | None:
+    def typed(
+        self, name: str, required: bool, nullable: bool, kind: type[_T], message: str
+    ) -> _T | None:
+        """The field's value when it is present, non-null and a ``kind``; else ``None``, with a
+        problem recorded (``message`` for the wrong type)."""
         ok, value = self.get(name, required, nullable)
         if not ok:
             return None
-        if not isinstance(value, str):
-            self.problems.add(self.prefix + name, errors.NOT_A_STRING)
+        if not isinstance(value, kind):
+            self.problems.add(self.prefix + name, message)
+            return None
+        return value
+
+    def string(
+        self, name: str, *, required: bool = False, nullable: bool = False, max_length: int = 0
+    ) -> str | None:
+        value = self.typed(name, required, nullable, str, errors.NOT_A_STRING)
+        if value is None:
             return None
         if value == "" and not nullable:
             self.problems.add(self.prefix + name, errors.BLANK)
@@ -117,22 +130,13 @@ class _Reader:
         return value
 
     def boolean(self, name: str, *, required: bool = False) -> bool | None:
-        ok, value = self.get(name, required, False)
-        if not ok:
-            return None
-        if not isinstance(value, bool):
-            self.problems.add(self.prefix + name, errors.NOT_A_BOOLEAN)
-            return None
-        return value
+        return self.typed(name, required, False, bool, errors.NOT_A_BOOLEAN)
 
     def moment(
         self, name: str, *, required: bool = False, nullable: bool = False
     ) -> datetime.datetime | None:
-        ok, value = self.get(name, required, nullable)
-        if not ok:
-            return None
-        if not isinstance(value, str):
-            self.problems.add(self.prefix + name, errors.NOT_A_STRING)
+        value = self.typed(name, required, nullable, str, errors.NOT_A_STRING)
+        if value is None:
             return None
         moment = parse_request_datetime(value)
         if moment is None:
@@ -251,13 +255,23 @@ _SUBSCRIPTION_ONLY = (
 PURCHASE_TYPES = ("subscription", "one_time_purchase")
 
 
-def _price(value: object, problems: Problems) -> tuple[str, str, float] | None:
+def _nested(
+    value: object, name: str, allowed: tuple[str, ...], problems: Problems
+) -> _Reader | None:
+    """A reader of the object field ``name`` (its problems named ``name.field``), or ``None``
+    with a problem recorded when it is not an object."""
     if not isinstance(value, dict):
-        problems.add("price", f"Invalid data. Expected a dictionary, but got {json_type(value)}.")
+        problems.add(name, f"Invalid data. Expected a dictionary, but got {json_type(value)}.")
         return None
+    _unknown(value, allowed, problems, f"{name}.")
+    return _Reader(value, problems, f"{name}.")
+
+
+def _price(value: object, problems: Problems) -> tuple[str, str, float] | None:
     before = len(problems.items)
-    _unknown(value, ("country", "currency", "value"), problems, "price.")
-    read = _Reader(value, problems, "price.")
+    read = _nested(value, "price", ("country", "currency", "value"), problems)
+    if read is None:
+        return None
     country = read.string("country", required=True)
     if country is not None and _COUNTRY.fullmatch(country) is None:
         problems.add(
@@ -285,23 +299,21 @@ def _price(value: object, problems: Problems) -> tuple[str, str, float] | None:
 
 
 def _offer(value: object, problems: Problems) -> Offer | None:
-    if not isinstance(value, dict):
-        problems.add("offer", f"Invalid data. Expected a dictionary, but got {json_type(value)}.")
-        return None
     before = len(problems.items)
-    _unknown(value, ("category", "type", "id"), problems, "offer.")
-    read = _Reader(value, problems, "offer.")
+    read = _nested(value, "offer", ("category", "type", "id"), problems)
+    if read is None:
+        return None
     category = read.choice("category", OFFER_CATEGORIES, required=True)
     kind = read.choice("type", OFFER_TYPES, required=True)
     offer_id = None
-    if "id" in value and value["id"] is not None:
-        if not isinstance(value["id"], str):
+    if "id" in read.body and read.body["id"] is not None:
+        if not isinstance(read.body["id"], str):
             problems.add("offer.id", errors.NOT_A_STRING)
         else:
-            offer_id = value["id"]
+            offer_id = read.body["id"]
     if len(problems.items) > before or category is None or kind is None:
         return None
-    return Offer(category, kind, offer_id, "id" in value)
+    return Offer(category, kind, offer_id, "id" in read.body)
 
 
 def validate_transaction(body: object) -> Transaction:

@@ -9,7 +9,9 @@ Every change is one storage job, committed before the 200.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import datetime
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 from starlette.requests import Request
 from starlette.responses import Response
@@ -34,6 +36,7 @@ GRANT_PATH = "/api/v2/server-side-api/purchase/profile/grant/access-level/"
 REVOKE_PATH = "/api/v2/server-side-api/purchase/profile/revoke/access-level/"
 TRANSACTION_PATH = "/api/v2/server-side-api/purchase/set/transaction/"
 PURCHASE_PATHS = (GRANT_PATH, REVOKE_PATH, TRANSACTION_PATH)
+_Body = TypeVar("_Body")
 
 
 def profile_does_not_exist() -> errors.ApiError:
@@ -59,36 +62,40 @@ async def _change(
     return json_response({"data": data})
 
 
-async def grant_access_level(request: Request) -> Response:
-    runtime = runtime_of(request)
-    lookup = _lookup(request, runtime)
-    grant = validate_grant(await json_body(request, runtime.settings.max_body))
-    now = runtime.clock.now()
-    catalogue = runtime.catalogue
-    return await _change(runtime, lookup, lambda r: granted(r, grant, catalogue, now))
+def _purchase(
+    validate: Callable[[object], _Body],
+    apply: Callable[[ProfileRecord, _Body, Runtime, datetime.datetime], ProfileRecord],
+) -> Callable[[Request], Awaitable[Response]]:
+    """An endpoint that validates its body, then changes the profile with ``apply`` in one
+    storage job; the clock is read once, before the job."""
+
+    async def endpoint(request: Request) -> Response:
+        runtime = runtime_of(request)
+        lookup = _lookup(request, runtime)
+        body = validate(await json_body(request, runtime.settings.max_body))
+        now = runtime.clock.now()
+        return await _change(runtime, lookup, lambda record: apply(record, body, runtime, now))
+
+    return endpoint
 
 
-async def revoke_access_level(request: Request) -> Response:
-    runtime = runtime_of(request)
-    lookup = _lookup(request, runtime)
-    revoke = validate_revoke(await json_body(request, runtime.settings.max_body))
-    now = runtime.clock.now()
-    catalogue = runtime.catalogue
-    return await _change(runtime, lookup, lambda r: revoked(r, revoke, catalogue, now))
-
-
-async def set_transaction(request: Request) -> Response:
-    runtime = runtime_of(request)
-    lookup = _lookup(request, runtime)
-    transaction = validate_transaction(await json_body(request, runtime.settings.max_body))
-    now = runtime.clock.now()
-    catalogue, settings = runtime.catalogue, runtime.settings
-    rates, no_product = settings.rates, settings.unknown_product_access
-    return await _change(
-        runtime,
-        lookup,
-        lambda r: recorded(r, transaction, catalogue, rates, no_product, now),
-    )
+grant_access_level = _purchase(
+    validate_grant, lambda record, grant, rt, now: granted(record, grant, rt.catalogue, now)
+)
+revoke_access_level = _purchase(
+    validate_revoke, lambda record, revoke, rt, now: revoked(record, revoke, rt.catalogue, now)
+)
+set_transaction = _purchase(
+    validate_transaction,
+    lambda record, transaction, rt, now: recorded(
+        record,
+        transaction,
+        rt.catalogue,
+        rt.settings.rates,
+        rt.settings.unknown_product_access,
+        now,
+    ),
+)
 
 
 # --- inspection: the catalogue and the clock -------------------------------------------------

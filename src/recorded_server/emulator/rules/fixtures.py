@@ -28,12 +28,12 @@ from recorded_server.emulator.rules.validation import (
     PROFILE_FIELDS,
     AttributeChange,
     Problems,
-    json_type,
     validate_custom_attributes,
     validate_profile_fields,
 )
 from recorded_server.emulator.settings import SEED_FIXTURES
 from recorded_server.serving import errors
+from recorded_server.serving.jsontext import json_type
 
 SEED_FIXTURE_NAME = "seed_profile.json"
 _PROFILE_KEYS = (

@@ -21,6 +21,7 @@ from typing import Any, Literal
 from recorded_server.emulator.rules.headers import PLATFORMS, is_uuid
 from recorded_server.emulator.rules.limits import DEFAULT_LIMITS, Limits
 from recorded_server.serving import errors
+from recorded_server.serving.jsontext import json_type
 
 Mode = Literal["create", "update"]
 AttributeChange = tuple[str, "str | float | None"]
@@ -72,21 +73,6 @@ class ProfileChanges:
     deferred_nulls: tuple[str, ...] = ()
     """PATCH only: ``idfa``/``idfv``/``advertising_id`` sent as ``null`` without
     ``analytics_disabled``; legal only if the stored profile has analytics disabled."""
-
-
-def json_type(value: object) -> str:
-    """The JSON name of a parsed value's type, for messages."""
-    if value is None:
-        return "null"
-    if isinstance(value, bool):
-        return "boolean"
-    if isinstance(value, int | float):
-        return "number"
-    if isinstance(value, str):
-        return "string"
-    if isinstance(value, list):
-        return "array"
-    return "object"
 
 
 def _shown(value: object) -> str:
