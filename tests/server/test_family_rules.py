@@ -1,5 +1,5 @@
-"""The purchase operations' validation, in-process (test_family_state holds them over a real
-socket too): the shape of every body (400 ``bad_request``), every documented rule of set
+"""The purchase operations' validation, in-process and over loopback (the many shape cases
+in-process only): the shape of every body (400 ``bad_request``), every documented rule of set
 transaction (400 with its own ``error_code``), the order of checks, and the rules that need the
 catalogue, the clock or the stored profile."""
 
