@@ -33,6 +33,10 @@ from recorded_server.spec import load_spec, request_example
 ROOT = Path(__file__).resolve().parents[1]
 DEFAULT_OUT = ROOT / "contract_tests" / "cassettes" / "reference"
 PROFILE_PATH = "/api/v2/server-side-api/profile/"
+PURCHASE = "/api/v2/server-side-api/purchase/"
+GRANT_PATH = PURCHASE + "profile/grant/access-level/"
+REVOKE_PATH = PURCHASE + "profile/revoke/access-level/"
+TRANSACTION_PATH = PURCHASE + "set/transaction/"
 SCENARIO_HEADER = "x-recorded-server-scenario"
 SEED_PROFILE_ID = "3fa85f64-5717-4562-b3fc-2c963f66afa6"
 ANONYMOUS_PROFILE_ID = "0b6a8f2e-61c4-4f5b-9a3e-2d7c1e8f4a90"
@@ -70,6 +74,7 @@ class Driver:
         json_body: Any = None,
         content: bytes | None = None,
         auth: bool = True,
+        path: str = PROFILE_PATH,
     ) -> httpx.Response:
         sent = {SCENARIO_HEADER: self.scenario}
         if auth:
@@ -78,7 +83,7 @@ class Driver:
             content = json.dumps(json_body).encode()
             sent["Content-Type"] = "application/json"
         sent.update(headers or {})
-        response = self.client.request(method, PROFILE_PATH, headers=sent, content=content)
+        response = self.client.request(method, path, headers=sent, content=content)
         if response.status_code != expect:
             raise AssertionError(
                 f"scenario {self.scenario}: {method} answered {response.status_code}, "
@@ -191,10 +196,48 @@ def _unsupported_media_type(d: Driver) -> None:
     d.send("PATCH", 415, headers=user, content=b"first_name=Jane")
 
 
+def _entitlements(d: Driver) -> None:
+    """Grant premium for a month, record a Stripe subscription and its renewal, revoke, and the
+    purchase operations' errors (a level the app lacks, a missing profile)."""
+    user = {"adapty-customer-user-id": "reference-user-entitled"}
+    d.send("POST", 200, headers=user, json_body={})
+    month = {"starts_at": "2030-01-01T00:00:00Z", "expires_at": "2030-02-01T00:00:00Z"}
+    grant = {"access_level_id": "premium", **month}
+    d.send("POST", 200, path=GRANT_PATH, headers=user, json_body=grant)
+    subscription = {
+        "purchase_type": "subscription",
+        "store": "stripe",
+        "store_product_id": "monthly",
+        "store_transaction_id": "in_reference_1",
+        "store_original_transaction_id": "in_reference_1",
+        "price": {"country": "US", "currency": "USD", "value": 9.99},
+        "purchased_at": "2030-01-01T00:00:00Z",
+        "originally_purchased_at": "2030-01-01T00:00:00Z",
+        "expires_at": "2030-02-01T00:00:00Z",
+        "renew_status": True,
+    }
+    d.send("POST", 200, path=TRANSACTION_PATH, headers=user, json_body=subscription)
+    renewal = {
+        **subscription,
+        "store_transaction_id": "in_reference_2",
+        "purchased_at": "2030-02-01T00:00:00Z",
+        "expires_at": "2030-03-01T00:00:00Z",
+    }
+    d.send("POST", 200, path=TRANSACTION_PATH, headers=user, json_body=renewal)
+    revoke = {"access_level_id": "premium", "revoke_at": "2030-01-15T00:00:00Z"}
+    d.send("POST", 200, path=REVOKE_PATH, headers=user, json_body=revoke)
+    d.send("GET", 200, headers=user)
+    d.send("POST", 400, path=REVOKE_PATH, headers=user, json_body={"access_level_id": "not_held"})
+    nobody = {"adapty-customer-user-id": "reference-user-nobody"}
+    d.send("POST", 404, path=GRANT_PATH, headers=nobody, json_body=grant)
+    d.send("DELETE", 204, headers=user)
+
+
 SCENARIOS: dict[str, Callable[[Driver], None]] = {
     "create_read_update_delete": _create_read_update_delete,
     "anonymous_profile": _anonymous_profile,
     "seed_profile": _seed_profile,
+    "entitlements": _entitlements,
     "error_400_bad_request": _bad_request,
     "error_400_parse_error": _parse_error,
     "error_401_not_authenticated": _not_authenticated,
