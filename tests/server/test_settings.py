@@ -131,3 +131,23 @@ def test_the_connection_cap_is_lowered_to_fit_the_descriptor_limit(
     assert effective_max_connections(1000) == 256 - 32
     assert "ulimit -n 256" in caplog.text
     assert effective_max_connections(100) == 100
+
+
+def test_usd_rates_from_the_environment_are_added_over_the_built_in_table() -> None:
+    settings = Settings.from_env({"RECORDED_SERVER_USD_RATES": "EUR=1.08, SGD=0.74"})
+    assert settings.rates["EUR"] == 1.08 and settings.rates["SGD"] == 0.74
+    assert settings.rates["USD"] == 1.0 and settings.rates["GBP"] == 1.25  # kept
+    assert Settings.from_env({}, usd_rates=(("CHF", 1.2),)).rates == {"CHF": 1.2}
+
+
+@pytest.mark.parametrize("text", ["EUR", "EUR=", "EUR=-1", "EUR=nan", "eur=1.1", "EURO=1", ""])
+def test_a_bad_usd_rates_variable_is_named_with_an_example(text: str) -> None:
+    with pytest.raises(SettingsError, match=r"RECORDED_SERVER_USD_RATES=.*'EUR=1\.08,SGD=0\.74'"):
+        Settings.from_env({"RECORDED_SERVER_USD_RATES": text or ","})
+
+
+def test_unknown_product_access_is_a_setting_with_its_variable() -> None:
+    env = {"RECORDED_SERVER_UNKNOWN_PRODUCT_ACCESS": "premium"}
+    assert Settings.from_env(env).unknown_product_access == "premium"
+    with pytest.raises(SettingsError, match="unknown_product_access must be one of none, premium"):
+        Settings.from_env({"RECORDED_SERVER_UNKNOWN_PRODUCT_ACCESS": "vip"})

@@ -24,8 +24,10 @@ from recorded_server.emulator.settings import (
     LOG_LEVELS,
     MEMORY_DB,
     SEED_FIXTURES,
+    UNKNOWN_PRODUCT_ACCESS,
     Settings,
     SettingsError,
+    parse_usd_rates,
 )
 
 DESCRIPTION = """\
@@ -154,7 +156,33 @@ def add_serve_parser(subparsers: argparse._SubParsersAction[argparse.ArgumentPar
         choices=LOG_FORMATS,
         help=_help("'text' lines, or 'json': one object per line (default: text)", "log_format"),
     )
+    parser.add_argument(
+        "--usd-rates",
+        metavar="CODE=RATE,...",
+        type=_usd_rates,
+        help=_help(
+            "exchange rates for set transaction's total_revenue_usd, US dollars per unit, over "
+            "the built-in fixed table (e.g. 'EUR=1.08,SGD=0.74')",
+            "usd_rates",
+        ),
+    )
+    parser.add_argument(
+        "--unknown-product-access",
+        choices=UNKNOWN_PRODUCT_ACCESS,
+        help=_help(
+            "what a transaction of a product the catalogue lacks gives: no access level, or "
+            "'premium' (Adapty's pages differ; default: none)",
+            "unknown_product_access",
+        ),
+    )
     parser.set_defaults(func=_run_serve)
+
+
+def _usd_rates(text: str) -> tuple[tuple[str, float], ...]:
+    try:
+        return parse_usd_rates(text, "--usd-rates")
+    except SettingsError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _run_serve(args: argparse.Namespace) -> int:
@@ -173,6 +201,8 @@ def _run_serve(args: argparse.Namespace) -> int:
             log_format=args.log_format,
             header_timeout=args.header_timeout,
             max_connections=args.max_connections,
+            usd_rates=args.usd_rates,
+            unknown_product_access=args.unknown_product_access,
         )
     except SettingsError as exc:
         print(f"recorded-server serve: error: {exc}", file=sys.stderr)

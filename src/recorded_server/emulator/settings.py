@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import math
 import os
 import re
 from collections.abc import Mapping
@@ -64,6 +65,8 @@ ENV_VARS = {
     "log_format": "RECORDED_SERVER_LOG_FORMAT",
     "header_timeout": "RECORDED_SERVER_HEADER_TIMEOUT",
     "max_connections": "RECORDED_SERVER_MAX_CONNECTIONS",
+    "usd_rates": "RECORDED_SERVER_USD_RATES",
+    "unknown_product_access": "RECORDED_SERVER_UNKNOWN_PRODUCT_ACCESS",
 }
 """Setting name -> environment variable."""
 
@@ -172,7 +175,28 @@ def _from_text(name: str, raw: str, var: str) -> Any:
             raise SettingsError(f"{var}={raw!r}: expected a number of seconds") from None
     if name == "fixtures":
         return Path(raw)
+    if name == "usd_rates":
+        return parse_usd_rates(raw, var)
     return raw
+
+
+def parse_usd_rates(text: str, where: str = "usd_rates") -> tuple[tuple[str, float], ...]:
+    """``"EUR=1.08,SGD=0.74"``: these rates over the defaults (``DEFAULT_USD_RATES``)."""
+    rates = dict(DEFAULT_USD_RATES)
+    for item in text.split(","):
+        code, sep, rate = item.partition("=")
+        try:
+            value = float(rate)
+        except ValueError:
+            value = math.nan
+        if not sep or not value > 0 or re.fullmatch(r"[A-Z]{3}", code.strip()) is None:
+            raise SettingsError(
+                f"{where}={text!r}: expected CODE=RATE pairs separated by commas, such as "
+                "'EUR=1.08,SGD=0.74' (ISO 4217 codes; a positive number of US dollars per "
+                "unit, over the built-in table)"
+            )
+        rates[code.strip()] = value
+    return tuple(rates.items())
 
 
 _LIMIT_FIELDS = tuple(field.name for field in dataclasses.fields(Limits))
