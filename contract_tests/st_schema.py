@@ -32,7 +32,13 @@ from schemathesis.openapi.checks import RejectedPositiveData
 from schemathesis.schemas import BaseSchema
 
 import contract_tests.st_checks  # noqa: F401  (registers the custom checks)
-from contract_tests.family import SHORT_NAMES, TRANSACTION_PATH, first_broken_rule
+from contract_tests.family import (
+    GRANT_PATH,
+    REVOKE_PATH,
+    SHORT_NAMES,
+    TRANSACTION_PATH,
+    first_broken_rule,
+)
 from contract_tests.model import nulls_an_advertising_id
 from contract_tests.oracle import load_contract_spec
 from contract_tests.summary import SUMMARY
@@ -110,15 +116,31 @@ def _error_code(response: Response) -> object:
         return None
 
 
+_LEVEL_STATE_RULES = frozenset(
+    {
+        "paid_access_level_does_not_exist",  # a level the catalogue lacks
+        "profile_paid_access_level_does_not_exist",  # revoke: a level the profile does not hold
+        "revocation_date_more_than_expiration_date",  # revoke: after the held level's expiry
+        "value_error",  # revoke_at before the server's now
+    }
+)
+"""Grant and revoke: the 400s that depend on the catalogue, the clock or the profile's levels,
+which a schema-valid body reaches once a stateful run has created the profile."""
+
+
 def server_only_explanation(case: Case[Any], response: Response) -> str | None:
     """The server-only rule that explains a 400 on a schema-valid case, if one does."""
     if response.status_code != 400:
         return None
+    code = _error_code(response)
     if case.operation.path == TRANSACTION_PATH:
         rule = first_broken_rule(case.body)
-        if rule is not None and _error_code(response) == rule:
+        if rule is not None and code == rule:
             return f"documented transaction rule {rule}"
-        return None
+        if code == "bad_request" and _sources(response) == ["price.currency"]:
+            return "a currency without a rate"  # checked once the profile exists
+    if case.operation.path in (GRANT_PATH, REVOKE_PATH) and code in _LEVEL_STATE_RULES:
+        return f"the app's catalogue or the profile's levels ({code})"
     sources = _sources(response)
     if not sources:
         return None

@@ -107,3 +107,24 @@ def test_stateful_links(target: Target, schemathesis_app: object | None) -> None
             deadline=None,
         )
     )
+
+
+def test_stateful_entitlement_links(target: Target, schemathesis_app: object | None) -> None:
+    """Create a profile, then follow the links to grant and revoke access levels, record
+    transactions, read, update and delete it: every answer on the way conforms to the spec."""
+    if target.kind != "in-process":
+        pytest.skip(f"purchase operations: in-process only, not {target.kind}")
+
+    class Entitlements(schema.as_state_machine()):  # type: ignore[misc]
+        def before_call(self, case: Case[Any]) -> None:
+            SUMMARY.example(f"schemathesis stateful: entitlement steps ({target.kind})")
+            if case.operation.path.endswith("/profile/") and case.method.upper() == "POST":
+                freshen_identity(case)
+
+        def get_call_kwargs(self, case: Case[Any]) -> dict[str, Any]:
+            base_url = _aim(case, target, schemathesis_app)
+            return {} if base_url is None else {"base_url": base_url}
+
+    Entitlements.run(
+        settings=settings(max_examples=examples(0.1), stateful_step_count=6, deadline=None)
+    )
