@@ -61,7 +61,7 @@ def test_pipelined_answers_come_whole_and_in_order(server: ServerProcess) -> Non
         sock.sendall(b"".join(requests))
         answers = _split_answers(_read_until_closed(sock))
     assert [status for status, _, _ in answers] == [200, 200, 200, 401, 204, 400]
-    health, created, read, refused, deleted, malformed = answers
+    health, created, read, refused, _deleted, malformed = answers
     assert json.loads(health[2])["status"] == "ok"
     assert json.loads(created[2])["data"]["customer_user_id"] == cuid
     assert json.loads(read[2])["data"]["customer_user_id"] == cuid
