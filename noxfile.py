@@ -152,7 +152,7 @@ def cassettes(session: nox.Session) -> None:
 @nox.session
 def bench(session: nox.Session) -> None:
     """Benchmark the client, the server and the contract suite against baselines in the same run."""
-    _install(session, "test")
+    _install(session, "test", "bench")
     session.run("python", "scripts/bench.py", *session.posargs)
 
 

@@ -1,16 +1,21 @@
 """The bare baseline of the server benchmark: a Starlette app that parses the JSON body and
 answers a fixed response, served by uvicorn in its own process exactly like the recorded server.
 
-It is what "the fastest this stack can do on this machine" means in the benchmark's ratios: the
-same HTTP server, the same framework, the same JSON parser and a same-sized answer, with no
-validation, no storage and no logging of its own.
+It is what "the fastest this can be on this machine" means in the benchmark's ratios: the same
+framework, the same JSON parser and a same-sized answer, with no validation, no storage and no
+logging of its own, on the fastest uvicorn stack installed (:func:`fast_stack`: httptools and
+uvloop, from ``uvicorn[standard]`` in the ``bench`` dependency group, when they are importable).
+The benchmark also runs it on uvicorn's pure-Python h11 protocol with uvicorn's default loop
+(uvloop when importable), the stack the recorded server runs on, as a second comparison.
 
-Run: ``python scripts/_bench_baseline.py --port 8001`` (the benchmark starts it for you).
+Run: ``python scripts/_bench_baseline.py --port 8001 [--stack fast|h11]`` (the benchmark starts
+it for you).
 """
 
 from __future__ import annotations
 
 import argparse
+import importlib.util
 import json
 from typing import Any
 
@@ -64,25 +69,53 @@ def create_app() -> Starlette:
 app = create_app()
 
 
+def _importable(module: str) -> bool:
+    return importlib.util.find_spec(module) is not None
+
+
+def fast_stack() -> tuple[str, str]:
+    """(loop, http) of the fastest uvicorn stack installed: uvloop and httptools when they are
+    importable, else asyncio and h11 (then the two baselines are the same stack)."""
+    loop = "uvloop" if _importable("uvloop") else "asyncio"
+    http = "httptools" if _importable("httptools") else "h11"
+    return loop, http
+
+
+def server_stack() -> tuple[str, str]:
+    """(loop, http) of the recorded server's own stack: its h11 protocol subclass on uvicorn's
+    default loop ("auto": uvloop when importable, else asyncio)."""
+    return ("uvloop" if _importable("uvloop") else "asyncio"), "h11"
+
+
+STACKS = {"fast": fast_stack, "h11": server_stack}
+
+
+def describe_stack(stack: str) -> str:
+    """``uvicorn httptools + uvloop`` and the like, for the benchmark's output."""
+    loop, http = STACKS[stack]()
+    return f"uvicorn {http} + {loop}"
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, required=True)
-    parser.add_argument("--loop", default="auto", help="uvicorn loop (match the server's)")
     parser.add_argument(
-        "--http",
-        default="h11",
-        help="uvicorn http implementation (the recorded server runs an h11 protocol subclass "
-        "that answers malformed HTTP in its error envelope, so h11 here too)",
+        "--stack",
+        choices=sorted(STACKS),
+        default="fast",
+        help="fast: httptools + uvloop when installed (the default); h11: uvicorn's pure-Python "
+        "protocol on uvicorn's default loop, the stack the recorded server runs on",
     )
     parser.add_argument("--access-log", action="store_true", help="uvicorn's access log")
     args = parser.parse_args(argv)
+    loop, http = STACKS[args.stack]()
     uvicorn.run(
         app,
         host=args.host,
         port=args.port,
-        loop=args.loop,
-        http=args.http,
+        loop=loop,
+        http=http,
         access_log=args.access_log,
         server_header=False,
         log_level="warning",

@@ -5,9 +5,11 @@ are what count).
 - client: time per call of the generated client (build the request, send it, parse a full
   profile: 30 custom attributes, access levels, subscriptions, non-subscriptions) against raw
   httpx + json on the same in-memory transport (httpx.MockTransport);
-- server: the recorded server over loopback under a real load generator (wrk; a Python
-  fallback when wrk is missing) at 16 and 64 connections, POST create (fresh ids, a SQLite
-  file), GET and PATCH, against a bare Starlette app served the same way;
+- server: the recorded server as users run it (``recorded-server serve``, default logging)
+  over loopback under a real load generator (wrk; a Python fallback when wrk is missing) at 64
+  connections and at one, POST create (fresh ids, a SQLite file), GET and PATCH, against a bare
+  Starlette app on the fastest uvicorn stack installed (httptools + uvloop), and against the
+  same app on the server's own h11 stack as a second line;
 - contract: generated contract cases per second;
 - record: the recording proxy's overhead per exchange against a direct call, its cost over a
   10,000-exchange session (last tenth against first), and the replay of that cassette
@@ -50,8 +52,9 @@ def _parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--only", choices=PARTS, action="append", help="run only this part")
     parser.add_argument(
         "--connections",
-        default="16,64",
-        help="comma-separated connection counts for the server part (default 16,64)",
+        default="1,64",
+        help="comma-separated connection counts for the server part (default 1,64: latency "
+        "and throughput)",
     )
     parser.add_argument(
         "--repeat",
@@ -91,7 +94,7 @@ def _client_rows(quick: bool) -> list[Row]:
 
 
 def _server_rows(args: argparse.Namespace, duration: float) -> list[Row]:
-    from _bench_server import run_server_bench, server_rows
+    from _bench_server import run_server_bench, server_rows, stacks_line, stacks_row
 
     use_wrk = not args.python_load
     if use_wrk and wrk_path() is None:
@@ -103,6 +106,7 @@ def _server_rows(args: argparse.Namespace, duration: float) -> list[Row]:
     connections = [int(c) for c in args.connections.split(",") if c.strip()]
     warmup = 0.0 if args.quick else 1.0
     progress(f"server: load generator {generator}, {duration:g} s per run, warm-up {warmup:g} s")
+    progress(f"server: {stacks_line()}")
     pairs = run_server_bench(
         duration_s=duration,
         warmup_s=warmup,
@@ -110,7 +114,7 @@ def _server_rows(args: argparse.Namespace, duration: float) -> list[Row]:
         use_wrk=use_wrk,
         repeat=max(1, args.repeat or (1 if args.quick else 3)),
     )
-    return server_rows(pairs)
+    return [stacks_row(), *server_rows(pairs)]
 
 
 def _contract_rows(quick: bool) -> list[Row]:

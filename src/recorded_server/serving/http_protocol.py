@@ -15,7 +15,10 @@ What this subclass adds to uvicorn's protocol:
   connection is busy, with a (throttled) warning that says what to raise;
 - ``Connection: close`` on any answer given before the request body was read to its end (a 401,
   413, 415 or 404 to an endless body): nothing more is read from that connection; and on the
-  answer to a request carrying both Content-Length and Transfer-Encoding (RFC 9112, 6.1).
+  answer to a request carrying both Content-Length and Transfer-Encoding (RFC 9112, 6.1);
+- one socket write per answer: uvicorn writes the status line and headers, then the body, as
+  two writes (two system calls, two segments on the wire); an answer whose body comes in one
+  message (every answer of the kit's) goes out as the same bytes in one write.
 """
 
 from __future__ import annotations
@@ -27,7 +30,7 @@ import time
 from typing import Any, ClassVar
 
 import h11
-from uvicorn.protocols.http.h11_impl import H11Protocol
+from uvicorn.protocols.http.h11_impl import H11Protocol, RequestResponseCycle
 
 from recorded_server.serving import errors, limits
 from recorded_server.serving.dropping import with_drop_extension
@@ -73,6 +76,57 @@ class _Throttled:
 
 _head_timeouts = _Throttled()
 _cap_reached = _Throttled()
+
+
+class _CollectingTransport:
+    """Stands in for a transport while uvicorn writes one answer: keeps the writes and hands them
+    on as one (before a close, and when :meth:`flush` is called); everything else goes through."""
+
+    __slots__ = ("_chunks", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._chunks.append(data)
+
+    def flush(self) -> None:
+        if self._chunks:
+            data = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+            self._chunks.clear()
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+async def _send_in_one_write(cycle: RequestResponseCycle, start: Any, body: Any) -> None:
+    """``cycle.send(start)`` then ``cycle.send(body)`` (the whole body), their bytes written to
+    the socket at once, before anything else can write (a pipelined request's answer)."""
+    real_transport = cycle.transport
+    real_on_response = cycle.on_response
+    collecting = _CollectingTransport(real_transport)
+
+    def on_response() -> None:
+        collecting.flush()  # the answer's bytes first: on_response may answer the next request
+        cycle.transport = real_transport
+        real_on_response()
+
+    cycle.transport = collecting  # type: ignore[assignment]
+    cycle.on_response = on_response
+    try:
+        await cycle.send(start)
+        await cycle.send(body)
+    finally:
+        collecting.flush()
+        cycle.transport = real_transport
+        cycle.on_response = real_on_response
 
 
 class EnvelopeH11Protocol(H11Protocol):
@@ -169,15 +223,36 @@ class EnvelopeH11Protocol(H11Protocol):
         headers = dict(scope.get("headers", ()))
         ambiguous = b"content-length" in headers and b"transfer-encoding" in headers
 
+        cycle = getattr(send, "__self__", None)
+        if not isinstance(cycle, RequestResponseCycle):  # pragma: no cover - uvicorn changed
+            cycle = None
+        held: Any = None  # the answer's start, until its body says whether it comes in one piece
+
         async def guarded_send(message: Any) -> None:
-            if message["type"] == "http.response.start" and (
-                ambiguous or self.conn.their_state is h11.SEND_BODY
-            ):
-                # The rest of the body is never read: the connection cannot carry another request.
-                message = {**message, "headers": [*message.get("headers", ()), _CLOSE]}
+            nonlocal held
+            if message["type"] == "http.response.start":
+                if ambiguous or self.conn.their_state is h11.SEND_BODY:
+                    # The rest of the body is never read: the connection cannot carry another
+                    # request.
+                    message = {**message, "headers": [*message.get("headers", ()), _CLOSE]}
+                if cycle is not None and held is None:
+                    held = message
+                    return
+            elif held is not None:
+                start, held = held, None
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    assert cycle is not None
+                    await _send_in_one_write(cycle, start, message)
+                    return
+                await send(start)
             await send(message)
 
-        await self._inner_app(scope, receive, guarded_send)
+        try:
+            await self._inner_app(scope, receive, guarded_send)
+        finally:
+            if held is not None:  # the app stopped after the start: send it as it would have
+                start, held = held, None
+                await send(start)
 
     # --- malformed requests ------------------------------------------------------------------
 

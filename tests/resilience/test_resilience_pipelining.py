@@ -1,0 +1,73 @@
+"""Pipelined requests (several sent at once on one connection, before any answer) get their
+answers whole and in order, a malformed one last included: each answer is written to the
+socket in one piece (serving/http_protocol.py), and nothing may come between its head and its
+body, nor before it the answer to the next request."""
+
+from __future__ import annotations
+
+import json
+import socket
+
+from _raw_http import REQUEST_ID, build_request
+from _resilience_env import API_KEY, AUTH, PROFILE_PATH
+
+from recorded_server.testing.process import ServerProcess
+
+
+def _read_until_closed(sock: socket.socket) -> bytes:
+    chunks = []
+    while chunk := sock.recv(65536):
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+def _split_answers(data: bytes) -> list[tuple[int, dict[str, str], bytes]]:
+    """Status, headers (lower-cased) and body of each answer (Content-Length, or none: 204)."""
+    answers = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        assert sep, f"an incomplete head: {data[:200]!r}"
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        assert len(rest) >= length, f"a short body: {rest!r}"
+        answers.append((int(status_line.split(" ")[1]), headers, rest[:length]))
+        data = rest[length:]
+    return answers
+
+
+def test_pipelined_answers_come_whole_and_in_order(server: ServerProcess) -> None:
+    cuid = "pipelined-1"
+    auth = list(AUTH.items())
+    create = json.dumps({"first_name": "Pipe"}).encode()
+    requests = [
+        build_request("GET", "/_recorded/health"),
+        build_request(
+            "POST",
+            PROFILE_PATH,
+            [*auth, ("Content-Type", "application/json"), ("adapty-customer-user-id", cuid)],
+            create,
+        ),
+        build_request("GET", PROFILE_PATH, [*auth, ("adapty-customer-user-id", cuid)]),
+        build_request("GET", PROFILE_PATH, [("Authorization", "Api-Key wrong")]),
+        build_request("DELETE", PROFILE_PATH, [*auth, ("adapty-customer-user-id", cuid)]),
+        b"NOT A REQUEST LINE\r\n\r\n",
+    ]
+    assert server.port is not None
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"".join(requests))
+        answers = _split_answers(_read_until_closed(sock))
+    assert [status for status, _, _ in answers] == [200, 200, 200, 401, 204, 400]
+    health, created, read, refused, _deleted, malformed = answers
+    assert json.loads(health[2])["status"] == "ok"
+    assert json.loads(created[2])["data"]["customer_user_id"] == cuid
+    assert json.loads(read[2])["data"]["customer_user_id"] == cuid
+    assert json.loads(refused[2])["status_code"] == 401
+    assert json.loads(malformed[2])["status_code"] == 400
+    assert malformed[1]["connection"] == "close"
+    ids = [headers["request-id"] for _, headers, _ in answers]
+    assert all(REQUEST_ID.fullmatch(i) for i in ids) and len(set(ids)) == len(ids)
+    assert API_KEY not in server.log()
