@@ -31,6 +31,7 @@ nox.options.sessions = ["lint", "docs", "spec", "client", "tests", "contract", "
 
 
 LOCK = ROOT / "uv.lock"
+PYPI = "https://pypi.org/simple"
 CONSTRAINTS = ROOT / ".nox" / "locked-versions.txt"
 _EXPORT = (
     *("--frozen", "--no-hashes", "--no-header", "--no-annotate"),
@@ -74,7 +75,10 @@ def _install(session: nox.Session, *groups: str) -> None:
 def lint(session: nox.Session) -> None:
     """uv.lock up to date, ruff, mypy --strict, the layer rules (import-linter), deptry."""
     _install(session, "lint", "test", "generate")
-    session.run(_uv(), "lock", "--check", external=True)  # uv.lock agrees with pyproject.toml
+    # uv.lock agrees with pyproject.toml. The lock is made against PyPI (its URLs name it); the
+    # check needs no index at all (offline), and names PyPI so that a mirror configured for
+    # installs (pip.conf, UV_DEFAULT_INDEX) does not count as a change of the lock
+    session.run(_uv(), "lock", "--check", "--offline", "--default-index", PYPI, external=True)
     session.run("ruff", "check", ".")
     session.run("ruff", "format", "--check", ".")
     session.run("lint-imports")
