@@ -132,16 +132,15 @@ def server_only_explanation(case: Case[Any], response: Response) -> str | None:
     """The server-only rule that explains a 400 on a schema-valid case, if one does."""
     if response.status_code != 400:
         return None
-    code = _error_code(response)
+    code, sources = _error_code(response), _sources(response)
     if case.operation.path == TRANSACTION_PATH:
         rule = first_broken_rule(case.body)
         if rule is not None and code == rule:
             return f"documented transaction rule {rule}"
-        if code == "bad_request" and _sources(response) == ["price.currency"]:
+        if code == "bad_request" and sources == ["price.currency"]:
             return "a currency without a rate"  # checked once the profile exists
     if case.operation.path in (GRANT_PATH, REVOKE_PATH) and code in _LEVEL_STATE_RULES:
         return f"the app's catalogue or the profile's levels ({code})"
-    sources = _sources(response)
     if not sources:
         return None
     headers = {name.lower() for name in (case.headers or {})}

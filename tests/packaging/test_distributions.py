@@ -75,15 +75,15 @@ def test_kit_and_client_install_together_with_no_shared_file(source: Path, tmp_p
     check = _pip(python, "check", cwd=source)
     assert check.returncode == 0, check.stdout + check.stderr
 
+    files = _installed(python)
     owners: dict[str, list[str]] = {}
-    for name, listed in _installed(python).items():
+    for name, listed in files.items():
         for file in listed:
             if not file.endswith((".pyc", "RECORD", "INSTALLER", "REQUESTED")):
                 owners.setdefault(file, []).append(name)
     shared = {file: names for file, names in owners.items() if len(names) > 1}
     assert shared == {}
     # each distribution's own files: the client's package only in one, the kit's only in the other
-    files = _installed(python)
     assert {"adapty-profile-client", "adapty-profile-contract"} <= set(files)
     assert any(f.startswith("adapty_profile_client/") for f in files["adapty-profile-client"])
     assert not any(f.startswith("adapty_profile_client/") for f in files["adapty-profile-contract"])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from recorded_server.cassettes.matchers import DEFAULT_MATCH_ON, MATCHERS, parse_match_on
-from recorded_server.cassettes.model import CassetteError, valid_scenario_name
+from recorded_server.cassettes.model import Cassette, CassetteError, valid_scenario_name
 from recorded_server.cassettes.record_modes import (
     DEFAULT_RECORD_MODE,
     RECORD_MODE_NAMES,
@@ -197,16 +197,24 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
+def _load(args: argparse.Namespace, command: str) -> list[Cassette] | None:
+    """The cassettes in ``--cassettes``, read within the cassette limits; ``None`` (the reason
+    on stderr) when one cannot be read."""
+    _apply_cassette_limits(args)
+    try:
+        return load_cassettes(Path(args.cassettes))
+    except CassetteError as exc:
+        print(f"recorded-server {command}: {exc}", file=sys.stderr)
+        return None
+
+
 def _run_verify(args: argparse.Namespace) -> int:
     from recorded_server.cassettes.verify import verify_cassettes
     from recorded_server.spec import checkout_spec_path, load_spec
 
     directory = Path(args.cassettes)
-    _apply_cassette_limits(args)
-    try:
-        cassettes = load_cassettes(directory)
-    except CassetteError as exc:
-        print(f"recorded-server verify: {exc}", file=sys.stderr)
+    cassettes = _load(args, "verify")
+    if cassettes is None:
         return 2
     if not cassettes:
         print(f"recorded-server verify: no cassettes in {directory}", file=sys.stderr)
@@ -232,11 +240,8 @@ def _run_export(args: argparse.Namespace) -> int:
     from recorded_server.cassettes.har import cassettes_to_har
 
     directory = Path(args.cassettes)
-    _apply_cassette_limits(args)
-    try:
-        cassettes = load_cassettes(directory)
-    except CassetteError as exc:
-        print(f"recorded-server export: {exc}", file=sys.stderr)
+    cassettes = _load(args, "export")
+    if cassettes is None:
         return 2
     text = json.dumps(cassettes_to_har(cassettes, root=directory), ensure_ascii=False, indent=1)
     if args.har == "-":
