@@ -215,8 +215,13 @@ class SpecOracle:
     def spec_errors(self, method: str, body: WireBody) -> tuple[str, ...]:
         if not body.is_json:
             return ("the body is not a JSON text",)
+        return self.document_errors(method, body.document)
+
+    def document_errors(self, method: str, document: Any) -> tuple[str, ...]:
+        """What the spec's request schema for ``method`` finds wrong in a parsed body (numbers
+        compared exactly, as JSON Schema does), the first five."""
         validator = self._validators[method]
-        errors = sorted(validator.iter_errors(body.document), key=lambda error: list(error.path))
+        errors = sorted(validator.iter_errors(document), key=lambda error: list(error.path))
         return tuple(f"{_path(error.absolute_path)}: {error.message}" for error in errors[:5])
 
     def expected(self, method: str, body: WireBody, stored: ProfileModel | None) -> Verdict:
