@@ -12,7 +12,7 @@ import time
 from dataclasses import dataclass, field
 from typing import Any
 
-from recorded_server.serving.jsontext import dumps
+from recorded_server.serving.jsontext import dumps, dumps_bytes
 
 AttributeValue = str | float
 JSONObject = dict[str, Any]
@@ -40,6 +40,11 @@ class ProfileRecord:
     non_subscriptions: list[Any] = field(default_factory=list)
     ledger: list[Any] = field(default_factory=list)
     """The transactions set on the profile (``setTransaction``), in the order first recorded."""
+    _answer: tuple[str, bytes, bytes] | None = field(
+        default=None, init=False, repr=False, compare=False
+    )
+    """:func:`answer_body`'s text for this record: the app id it was made for, and the text
+    before and after the ``timestamp`` (a read record is shown many times)."""
     _segment_hash: str | None = field(default=None, init=False, repr=False, compare=False)
     """:meth:`segment_hash` as of the last :meth:`document` or :meth:`from_document` (a record
     is not changed after it is written or read; ``dataclasses.replace`` does not copy it)."""
@@ -113,6 +118,25 @@ def response_data(record: ProfileRecord, app_id: str, now_ms: int | None = None)
         "subscriptions": record.subscriptions,
         "non_subscriptions": record.non_subscriptions,
     }
+
+
+_MARK = -7_357_735_773_577_357
+"""A ``timestamp`` no clock gives: where :func:`answer_body` cuts a record's text in two."""
+_MARKED = b'"timestamp":%d' % _MARK
+_STAMP = len(b'"timestamp":')
+
+
+def answer_body(record: ProfileRecord, app_id: str, now_ms: int) -> bytes:
+    """The body of a profile's 200, ``{"data": response_data(...)}`` as JSON text; the text
+    around the ``timestamp`` is made once per record and kept on it."""
+    kept = record._answer
+    if kept is None or kept[0] != app_id:
+        text = dumps_bytes({"data": response_data(record, app_id, _MARK)})
+        at = text.find(_MARKED)
+        if at < 0 or text.find(_MARKED, at + 1) >= 0:  # pragma: no cover - the mark is a key's
+            return dumps_bytes({"data": response_data(record, app_id, now_ms)})
+        kept = record._answer = (app_id, text[: at + _STAMP], text[at + len(_MARKED) :])
+    return b"%s%d%s" % (kept[1], now_ms, kept[2])
 
 
 def stored_profile(record: ProfileRecord, app_id: str) -> JSONObject:

@@ -18,7 +18,7 @@ from recorded_server.emulator.rules.headers import (
 )
 from recorded_server.emulator.storage import Conflict, NotFound, StorageFailure
 from recorded_server.serving import errors
-from recorded_server.serving.jsontext import dumps
+from recorded_server.serving.jsontext import dumps_bytes
 
 log = logging.getLogger("recorded_server.storage")
 
@@ -64,4 +64,4 @@ async def json_body(request: Request, max_body: int) -> object:
 
 
 def json_response(value: object, status: int = 200) -> Response:
-    return Response(dumps(value).encode(), status_code=status, media_type="application/json")
+    return Response(dumps_bytes(value), status_code=status, media_type="application/json")

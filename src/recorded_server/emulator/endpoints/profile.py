@@ -16,9 +16,9 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from recorded_server.emulator import profiles
-from recorded_server.emulator.endpoints._common import Methods, json_body, json_response
+from recorded_server.emulator.endpoints._common import Methods, json_body
 from recorded_server.emulator.profiles import new_profile, updated_profile
-from recorded_server.emulator.records import ProfileRecord, response_data
+from recorded_server.emulator.records import ProfileRecord, answer_body
 from recorded_server.emulator.rules.headers import Identity, identity
 from recorded_server.emulator.rules.validation import validate_profile_body
 from recorded_server.emulator.runtime import Runtime, runtime_of
@@ -38,8 +38,8 @@ def _lookup(who: Identity) -> Lookup:
 
 
 def _answer(runtime: Runtime, record: ProfileRecord) -> Response:
-    data = response_data(record, runtime.settings.app_id, runtime.clock.now_ms())
-    return json_response({"data": data})
+    body = answer_body(record, runtime.settings.app_id, runtime.clock.now_ms())
+    return Response(body, media_type="application/json")
 
 
 async def create_profile(request: Request) -> Response:

@@ -44,6 +44,8 @@ Column = Literal["profile_id", "customer_user_id"]
 SCHEMA_VERSION = 1
 MAX_BATCH = 512
 """Most jobs committed in one transaction."""
+READ_CACHE_SIZE = 4096
+"""Most profiles :meth:`Storage.get` keeps (all are dropped when it is full, and on any change)."""
 OPEN_BUSY_TIMEOUT_MS = 10_000
 """How long opening waits for another process's lock on the database file."""
 WRITE_BUSY_TIMEOUT_MS = 200
@@ -127,6 +129,11 @@ class Storage:
         self._pending: list[_Job] = []
         self._busy = False
         """A batch is scheduled, running or committing; new jobs wait for the next one."""
+        self._kept: dict[Lookup, ProfileRecord] = {}
+        """:meth:`get`'s records, valid while the database is at ``_kept_version``."""
+        self._kept_version = -1
+        self._writes = 0
+        """Write transactions begun (the in-memory database's version)."""
         self._committer: concurrent.futures.ThreadPoolExecutor | None = None
         if path != ":memory:":
             self._committer = concurrent.futures.ThreadPoolExecutor(
@@ -254,6 +261,7 @@ class Storage:
         if self._busy:
             raise RuntimeError("write_blocking() while asynchronous writes are in flight")
         conn = self._writer
+        self._writes += 1
         conn.execute("BEGIN IMMEDIATE")
         try:
             result = fn(conn)
@@ -313,6 +321,7 @@ class Storage:
     def _execute(self, batch: list[_Job]) -> list[_Outcome] | None:
         """Run the batch's jobs inside one open transaction (not committed yet)."""
         conn = self._writer
+        self._writes += 1
         try:
             conn.execute("BEGIN IMMEDIATE")
         except sqlite3.Error as exc:
@@ -374,7 +383,27 @@ class Storage:
         await self.write(lambda conn: _insert(conn, row))
 
     async def get(self, lookup: Lookup) -> ProfileRecord | None:
-        return await self.read(lambda conn: _select(conn, lookup))
+        """The profile ``lookup`` names, or ``None``; a record kept from an earlier read while
+        the database has not changed since (see the module's docstring)."""
+        return await self.read(lambda conn: self._get(conn, lookup))
+
+    def _get(self, conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
+        if self._reader is None:
+            version = self._writes
+        else:
+            version = conn.execute("PRAGMA data_version").fetchone()[0]
+        kept = self._kept
+        if version != self._kept_version or len(kept) >= READ_CACHE_SIZE:
+            kept.clear()
+            self._kept_version = version
+        else:
+            record = kept.get(lookup)
+            if record is not None:
+                return record
+        record = _select(conn, lookup)
+        if record is not None:
+            kept[lookup] = record
+        return record
 
     async def update(
         self, lookup: Lookup, change: Callable[[ProfileRecord], ProfileRecord]
