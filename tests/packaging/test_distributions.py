@@ -17,7 +17,14 @@ import pytest
 import yaml
 
 ROOT = Path(__file__).resolve().parents[2]
-SERVER_LIBRARIES = {"starlette", "uvicorn", "pyyaml", "orjson", "jsonschema", "adapty-profile-contract"}
+SERVER_LIBRARIES = {
+    "starlette",
+    "uvicorn",
+    "pyyaml",
+    "orjson",
+    "jsonschema",
+    "adapty-profile-contract",
+}
 
 # run in the fresh venv: every distribution with the files its RECORD lists
 _LIST_FILES = """

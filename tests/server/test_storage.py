@@ -71,7 +71,8 @@ async def test_unique_constraints_raise_a_conflict_naming_the_column(
 
 
 async def test_a_failing_job_in_a_batch_undoes_only_itself(storage: storage_api.Storage) -> None:
-    # Many jobs queued at once share one transaction; the failing ones roll back to their savepoint.
+    # Many jobs queued at once share one transaction; a failing insert (one statement, no
+    # savepoint) undoes only itself.
     results = await asyncio.gather(
         *(storage.insert(record(pid(i % 10), f"c{i % 10}")) for i in range(100)),
         return_exceptions=True,

@@ -214,16 +214,19 @@ INSTALLATION_META_FIELDS: Mapping[str, Rule] = {
 BODY_FIELDS = (*PROFILE_FIELDS, "custom_attributes", "installation_meta")
 
 
-def _check_field(rule: Rule, value: Any, source: str, problems: Problems) -> tuple[bool, Any]:
-    """``(True, normalised)`` for a valid value (``None`` kept for a legal null)."""
+def _check_field(
+    rule: Rule, value: Any, prefix: str, name: str, problems: Problems
+) -> tuple[bool, Any]:
+    """``(True, normalised)`` for a valid value (``None`` kept for a legal null); a problem's
+    source is ``prefix + name`` (made only for a problem)."""
     if value is None:
         if rule.nullable:
             return True, None
-        problems.add(source, errors.NOT_NULL)
+        problems.add(prefix + name, errors.NOT_NULL)
         return False, None
     normalised, message = rule.check(value)
     if message is not None:
-        problems.add(source, message)
+        problems.add(prefix + name, message)
         return False, None
     return True, normalised
 
@@ -237,7 +240,7 @@ def validate_profile_fields(
         rule = PROFILE_FIELDS.get(name)
         if rule is None:
             continue
-        ok, normalised = _check_field(rule, value, prefix + name, problems)
+        ok, normalised = _check_field(rule, value, prefix, name, problems)
         if ok:
             fields[name] = normalised
     return fields
@@ -303,7 +306,7 @@ def validate_custom_attributes(
     changes: list[AttributeChange] = []
     seen: set[str] = set()
     for index, item in enumerate(value):
-        change = _validate_attribute(item, f"{source}.{index}", seen, problems, limits)
+        change = _validate_attribute(item, source, index, seen, problems, limits)
         if change is None:
             ok = False
         else:
@@ -312,23 +315,27 @@ def validate_custom_attributes(
 
 
 def _validate_attribute(
-    item: Any, source: str, seen: set[str], problems: Problems, limits: Limits
+    item: Any, source: str, index: int, seen: set[str], problems: Problems, limits: Limits
 ) -> AttributeChange | None:
+    """One ``{"key", "value"}`` item, ``source.index`` in problems (made only for a problem)."""
     if not isinstance(item, dict):
-        problems.add(source, f'Expected a dictionary of items but got type "{json_type(item)}".')
+        problems.add(
+            f"{source}.{index}", f'Expected a dictionary of items but got type "{json_type(item)}".'
+        )
         return None
     ok = True
-    for name in item:
-        if name not in ("key", "value"):
-            problems.add(f"{source}.{name}", errors.UNKNOWN_FIELD)
-            ok = False
-    key = _attribute_key(item, f"{source}.key", seen, problems, limits)
+    if len(item) != 2 or "key" not in item or "value" not in item:
+        for name in item:
+            if name not in ("key", "value"):
+                problems.add(f"{source}.{index}.{name}", errors.UNKNOWN_FIELD)
+                ok = False
+    key = _attribute_key(item, source, index, seen, problems, limits)
     if "value" not in item:
-        problems.add(f"{source}.value", errors.REQUIRED)
+        problems.add(f"{source}.{index}.value", errors.REQUIRED)
         return None
     value_ok, value = attribute_value(item["value"], limits)
     if not value_ok:
-        problems.add(f"{source}.value", str(value))
+        problems.add(f"{source}.{index}.value", str(value))
         return None
     if key is None or not ok:
         return None
@@ -336,10 +343,15 @@ def _validate_attribute(
 
 
 def _attribute_key(
-    item: dict[str, Any], source: str, seen: set[str], problems: Problems, limits: Limits
+    item: dict[str, Any],
+    source: str,
+    index: int,
+    seen: set[str],
+    problems: Problems,
+    limits: Limits,
 ) -> str | None:
     if "key" not in item:
-        problems.add(source, errors.REQUIRED)
+        problems.add(f"{source}.{index}.key", errors.REQUIRED)
         return None
     key = item["key"]
     message: str | None = None
@@ -356,7 +368,7 @@ def _attribute_key(
     elif key in seen:
         message = f'Duplicate key "{key}": each key may appear once per request.'
     if message is not None:
-        problems.add(source, message)
+        problems.add(f"{source}.{index}.key", message)
         return None
     seen.add(key)
     return str(key)
@@ -440,7 +452,7 @@ def _validate_installation_meta(
                 continue
             meta[name] = None
             continue
-        field_ok, normalised = _check_field(rule, item, f"{source}.{name}", problems)
+        field_ok, normalised = _check_field(rule, item, "installation_meta.", name, problems)
         if field_ok:
             meta[name] = normalised
         else:

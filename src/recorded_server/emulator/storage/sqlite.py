@@ -1,7 +1,8 @@
 """SQLite storage with durable group commit.
 
 Writes are jobs: a function of the write connection. The jobs that are waiting when a batch starts
-all run in one transaction (each in its own SAVEPOINT, so a failing job undoes only itself); then
+all run in one transaction (each in its own SAVEPOINT, so a failing job undoes only itself; a
+job of one statement needs none, since SQLite undoes a failing statement by itself); then
 one COMMIT makes them durable together — one fsync for many requests — and only after it returns
 are the requests' futures resolved. So a 2xx is sent only once its write is on disk (WAL,
 ``synchronous=FULL``: it survives ``kill -9``); jobs never interleave, so a read-modify-write never
@@ -101,11 +102,19 @@ class Lookup:
 
 
 class _Job:
-    __slots__ = ("fn", "future")
+    __slots__ = ("fn", "future", "one_statement")
 
-    def __init__(self, fn: Callable[[sqlite3.Connection], Any], future: asyncio.Future[Any]):
+    def __init__(
+        self,
+        fn: Callable[[sqlite3.Connection], Any],
+        future: asyncio.Future[Any],
+        one_statement: bool = False,
+    ):
         self.fn = fn
         self.future = future
+        self.one_statement = one_statement
+        """The job runs a single statement: a failing statement undoes only itself in SQLite,
+        so the job needs no SAVEPOINT of its own."""
 
 
 _Outcome = tuple[_Job, Any, BaseException | None]
@@ -230,14 +239,17 @@ class Storage:
 
     # --- running jobs ------------------------------------------------------------------------
 
-    async def write(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+    async def write(
+        self, fn: Callable[[sqlite3.Connection], T], *, one_statement: bool = False
+    ) -> T:
         """Run ``fn`` on the write connection inside a transaction; return once it is
-        committed (its exceptions are raised here, and it wrote nothing)."""
+        committed (its exceptions are raised here, and it wrote nothing). ``one_statement``:
+        ``fn`` executes exactly one statement (then it needs no SAVEPOINT)."""
         if self._closed:
             raise StorageClosed("the storage is closed")
         loop = asyncio.get_running_loop()
         future: asyncio.Future[T] = loop.create_future()
-        self._pending.append(_Job(fn, future))
+        self._pending.append(_Job(fn, future, one_statement))
         if not self._busy:
             self._busy = True
             # Not right now: let the requests already in this loop iteration join the batch.
@@ -329,11 +341,13 @@ class Storage:
             return None
         outcomes: list[_Outcome] = []
         for job in batch:
-            try:
-                conn.execute("SAVEPOINT job")
-            except sqlite3.Error as exc:  # pragma: no cover - only if the connection broke
-                outcomes.append((job, None, StorageFailure(describe(exc, self.path))))
-                continue
+            savepoint = not job.one_statement
+            if savepoint:
+                try:
+                    conn.execute("SAVEPOINT job")
+                except sqlite3.Error as exc:  # pragma: no cover - only if the connection broke
+                    outcomes.append((job, None, StorageFailure(describe(exc, self.path))))
+                    continue
             try:
                 result = job.fn(conn)
             except Exception as exc:
@@ -341,21 +355,18 @@ class Storage:
                 if isinstance(exc, sqlite3.Error):
                     failure = StorageFailure(describe(exc, self.path))
                 if not conn.in_transaction:
-                    # SQLite rolled the whole transaction back (a full disk, an I/O error):
-                    # the jobs before this one are undone too, and the rest cannot run.
                     log.error("the write transaction was rolled back: %s", failure)
-                    lost = StorageFailure(f"not stored: {failure}")
-                    done = [(j, None, lost if f is None else f) for j, _, f in outcomes]
-                    rest = [(j, None, lost) for j in batch[len(outcomes) + 1 :]]
-                    return [*done, (job, None, failure), *rest]
-                try:
-                    conn.execute("ROLLBACK TO job")
-                    conn.execute("RELEASE job")
-                except sqlite3.Error as undo:  # pragma: no cover - only if the connection broke
-                    log.error("cannot undo a failed job: %s", undo)
+                    return _all_lost(batch, outcomes, job, failure)
+                if savepoint:
+                    try:
+                        conn.execute("ROLLBACK TO job")
+                        conn.execute("RELEASE job")
+                    except sqlite3.Error as undo:  # pragma: no cover - the connection broke
+                        log.error("cannot undo a failed job: %s", undo)
                 outcomes.append((job, None, failure))
             else:
-                conn.execute("RELEASE job")
+                if savepoint:
+                    conn.execute("RELEASE job")
                 outcomes.append((job, result, None))
         return outcomes
 
@@ -380,7 +391,7 @@ class Storage:
     async def insert(self, record: ProfileRecord) -> None:
         """Store a new profile; 409 when its profile_id or customer_user_id is taken."""
         row = (record.profile_id, record.customer_user_id, record.document())
-        await self.write(lambda conn: _insert(conn, row))
+        await self.write(lambda conn: _insert(conn, row), one_statement=True)
 
     async def get(self, lookup: Lookup) -> ProfileRecord | None:
         """The profile ``lookup`` names, or ``None``; a record kept from an earlier read while
@@ -489,6 +500,17 @@ def _existing_tables(conn: sqlite3.Connection, path: str) -> dict[str, str | Non
                 "restore it from a backup, or move it away to start with an empty store"
             )
     return tables
+
+
+def _all_lost(
+    batch: list[_Job], outcomes: list[_Outcome], failed: _Job, failure: BaseException
+) -> list[_Outcome]:
+    """The outcomes when SQLite rolled the whole transaction back (a full disk, an I/O error)
+    at job ``failed``: the jobs before it are undone too, and the rest cannot run."""
+    lost = StorageFailure(f"not stored: {failure}")
+    done = [(j, None, lost if f is None else f) for j, _, f in outcomes]
+    rest = [(j, None, lost) for j in batch[len(outcomes) + 1 :]]
+    return [*done, (failed, None, failure), *rest]
 
 
 def _resolve(items: list[_Outcome]) -> None:
