@@ -224,6 +224,8 @@ def _check_field(
             return True, None
         problems.add(prefix + name, errors.NOT_NULL)
         return False, None
+    if type(value) is str and rule.check is check_string:  # most fields: nothing to call
+        return True, value
     normalised, message = rule.check(value)
     if message is not None:
         problems.add(prefix + name, message)
@@ -236,8 +238,9 @@ def validate_profile_fields(
 ) -> dict[str, Any]:
     """Check the scalar profile fields present in ``body``; unknown keys are left to the caller."""
     fields: dict[str, Any] = {}
+    rules = PROFILE_FIELDS
     for name, value in body.items():
-        rule = PROFILE_FIELDS.get(name)
+        rule = rules.get(name)
         if rule is None:
             continue
         ok, normalised = _check_field(rule, value, prefix, name, problems)
