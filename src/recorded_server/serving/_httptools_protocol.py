@@ -68,6 +68,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         self._began_in_feed = False
         self._started_in_feed: tuple[RequestResponseCycle, asyncio.Task[None]] | None = None
         self._running: RequestResponseCycle | None = None  # the cycle whose app was started last
+        self._message_cycle: RequestResponseCycle | None = None  # the current request's
         self._for_h11 = False
         self._deferred: list[bytes] | None = None  # for h11, once the answers before are out
         self._deferred_400 = False  # the envelope, once the answers before it are out
@@ -142,6 +143,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         self._head_done = False
         self._began_in_feed = True
         self._head_size = 0
+        self._message_cycle = None
 
     def on_headers_complete(self) -> None:
         self._head_done = True
@@ -149,7 +151,12 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         if self._since_boundary is not None and not self._completed_in_feed and self._h11_differs():
             self._for_h11 = True
             raise _ForH11
-        super().on_headers_complete()
+        try:
+            super().on_headers_complete()
+        except Exception:  # uvicorn could not read the head (a URL over 64 KiB): h11 can
+            self._for_h11 = True
+            raise
+        self._message_cycle = self.cycle
 
     def on_message_complete(self) -> None:
         self._between = True
@@ -202,9 +209,9 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         h11 when the request's bytes are all known and no app has seen it, else answer it."""
         for_h11, self._for_h11 = self._for_h11, False
         known = self._since_boundary is not None and not self._completed_in_feed
-        if self._head_done and not for_h11 and not self._between:
+        cycle = None if for_h11 or self._between else self._message_cycle
+        if cycle is not None:
             # its head was complete: uvicorn made its cycle (queued, or its app started)
-            cycle = self.cycle
             started = self._started_in_feed
             if self.pipeline and self.pipeline[0][0] is cycle:
                 self.pipeline.popleft()
