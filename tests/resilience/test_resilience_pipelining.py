@@ -10,7 +10,6 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-
 from _raw_http import REQUEST_ID, build_request
 from _resilience_env import API_KEY, AUTH, PROFILE_PATH
 

@@ -1,6 +1,7 @@
-"""What the two HTTP protocols of the server (h11's and httptools') share: the header timeout,
-the connection cap, ``Connection: close`` after an answer that leaves the body unread, one socket
-write per answer, and the malformed-request answer (see :mod:`recorded_server.serving.http_protocol`).
+"""What the server's two HTTP protocols (h11's and httptools') share: the header timeout, the
+connection cap, ``Connection: close`` after an answer that leaves the body unread, one socket
+write per answer, and the malformed-request answer (see
+:mod:`recorded_server.serving.http_protocol`).
 """
 
 from __future__ import annotations
@@ -205,7 +206,7 @@ class Hardened:
             else "the new connection (every open one is busy with a request)",
         )
         victim._close()
-        connections.discard(victim)  # type: ignore[arg-type]
+        connections.discard(victim)
 
     # --- closing after answers that leave the body unread, and after CL+TE ------------------
 

@@ -33,7 +33,7 @@ import logging
 
 from recorded_server.serving import limits
 from recorded_server.serving._h11_protocol import EnvelopeH11Protocol
-from recorded_server.serving._protocol_common import MALFORMED, Hardened, malformed_request_body
+from recorded_server.serving._protocol_common import MALFORMED, malformed_request_body
 
 try:
     from recorded_server.serving._httptools_protocol import EnvelopeHttpToolsProtocol
@@ -67,7 +67,7 @@ def configured_protocol(
     header_timeout: float = limits.DEFAULT_HEADER_TIMEOUT,
     max_connections: int = limits.DEFAULT_MAX_CONNECTIONS,
     http: str = "auto",
-) -> type[Hardened]:
+) -> type[EnvelopeH11Protocol] | type[EnvelopeHttpToolsProtocol]:
     """The protocol class of ``http`` (``auto``, ``httptools`` or ``h11``) with these limits
     (uvicorn takes a class, not an instance). ``httptools`` without httptools installed is a
     :class:`RuntimeError`."""
@@ -84,13 +84,13 @@ def configured_protocol(
     if EnvelopeHttpToolsProtocol is None:
         raise RuntimeError("--http httptools: httptools is not installed (pip install httptools)")
 
-    class ConfiguredHttpTools(EnvelopeHttpToolsProtocol):  # type: ignore[misc,valid-type]
+    class ConfiguredHttpTools(EnvelopeHttpToolsProtocol):
         pass
 
     ConfiguredHttpTools.header_timeout = header_timeout
     ConfiguredHttpTools.max_connections = max_connections
     ConfiguredHttpTools.h11_class = ConfiguredH11
-    return ConfiguredHttpTools  # type: ignore[no-any-return]
+    return ConfiguredHttpTools
 
 
 def describe_stack(protocol: type[object]) -> str:
