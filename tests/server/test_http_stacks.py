@@ -427,3 +427,26 @@ def test_the_command_line_knows_the_same_stacks() -> None:
 
     main = importlib.import_module("recorded_server.cli.main")
     assert main.HTTP_STACKS == http_protocol.HTTP_STACKS
+
+
+def test_serve_http_comes_from_the_option_or_its_variable(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import importlib
+
+    main = importlib.import_module("recorded_server.cli.main")
+    parser = main.build_parser()
+    monkeypatch.delenv(main.HTTP_VARIABLE, raising=False)
+    assert main._http_stack(parser.parse_args(["serve"])) == "auto"
+    assert main._http_stack(parser.parse_args(["serve", "--http", "h11"])) == "h11"
+    monkeypatch.setenv(main.HTTP_VARIABLE, "H11")
+    assert main._http_stack(parser.parse_args(["serve"])) == "h11"
+    assert main._http_stack(parser.parse_args(["serve", "--http", "httptools"])) == "httptools"
+    monkeypatch.setenv(main.HTTP_VARIABLE, "h2")
+    with pytest.raises(ValueError, match="RECORDED_SERVER_SERVE_HTTP='h2': not one of"):
+        main._http_stack(parser.parse_args(["serve"]))
+    with pytest.raises(SystemExit):
+        parser.parse_args(["serve", "--help"])
+    help_text = " ".join(capsys.readouterr().out.split())
+    assert "--http {auto,httptools,h11}" in help_text
+    assert "[env: RECORDED_SERVER_SERVE_HTTP]" in help_text
