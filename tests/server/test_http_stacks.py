@@ -450,3 +450,13 @@ def test_serve_http_comes_from_the_option_or_its_variable(
     help_text = " ".join(capsys.readouterr().out.split())
     assert "--http {auto,httptools,h11}" in help_text
     assert "[env: RECORDED_SERVER_SERVE_HTTP]" in help_text
+
+
+@pytest.mark.parametrize("name", ["h2c upgrade", "absolute form", "a fragment", "no Host"])
+def test_both_stacks_answer_alike_behind_another_request_in_the_same_chunk(name: str) -> None:
+    """A request that begins in the chunk where the one before it ends cannot be handed to
+    h11 (its first byte is not known): an upgrade still lets the request after it through, a
+    target is still read as h11 reads it, a head h11 refuses still gets the envelope."""
+    data = GET_HEALTH + HOSTILE[name] + GET_HEALTH
+    answers = {stack: _comparable(_run(stack, data)) for stack in STACKS}
+    assert answers["httptools"] == answers["h11"]

@@ -22,6 +22,7 @@ from __future__ import annotations
 import asyncio
 import contextvars
 from typing import Any, ClassVar
+from urllib.parse import unquote
 
 import httptools
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
@@ -98,11 +99,11 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         self._feeding = True
         try:
             self.parser.feed_data(data)
-        except httptools.HttpParserUpgrade:
+        except httptools.HttpParserUpgrade as upgrade:
             if self._should_upgrade():
                 self.handle_websocket_upgrade()
             else:
-                self._unsupported_upgrade_warning()
+                self._after_refused_upgrade(upgrade, data)
             return
         except httptools.HttpParserError:
             self._refused()
@@ -148,7 +149,8 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._head_done = True
         self._cancel_head_timer()
-        if self._since_boundary is not None and not self._completed_in_feed and self._h11_differs():
+        known = self._since_boundary is not None and not self._completed_in_feed
+        if self._h11_refuses() or (known and self._h11_reads_otherwise()):
             self._for_h11 = True
             raise _ForH11
         try:
@@ -157,6 +159,13 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
             self._for_h11 = True
             raise
         self._message_cycle = self.cycle
+        if not known:  # not handed over: at least the target as h11 reads it
+            url = self.url
+            if url[:1] != b"/" or b"#" in url:
+                raw_path, _, query = url.partition(b"?")
+                self.scope["path"] = self.root_path + unquote(raw_path.decode("ascii"))
+                self.scope["raw_path"] = self.root_path.encode("ascii") + raw_path
+                self.scope["query_string"] = query
 
     def on_message_complete(self) -> None:
         self._between = True
@@ -164,22 +173,25 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         self._head_done = False
         super().on_message_complete()
 
-    def _h11_differs(self) -> bool:
-        """Whether h11 would read this head otherwise than llhttp (or refuse it)."""
-        version = self.parser.get_http_version()
-        if version != "1.1" and version != "1.0":
-            return True
-        url = self.url
-        if url[:1] != b"/" or b"#" in url or self.parser.should_upgrade():
-            return True  # targets and upgrades uvicorn's two protocols do not treat alike
+    def _h11_refuses(self) -> bool:
+        """Whether h11 refuses this head, which llhttp accepted (its answer: the envelope)."""
         hosts = 0
         for name, value in self.headers:
             if name == b"host":
                 hosts += 1
             elif name == b"transfer-encoding" and value.strip().lower() != b"chunked":
                 return True
-        if hosts > 1 or (hosts == 0 and version == "1.1"):
+        return hosts > 1 or (hosts == 0 and self.parser.get_http_version() == "1.1")
+
+    def _h11_reads_otherwise(self) -> bool:
+        """Whether h11 could read this head otherwise than llhttp (only asked when the head's
+        bytes are known, so that h11 can read them)."""
+        version = self.parser.get_http_version()
+        if version != "1.1" and version != "1.0":
             return True
+        url = self.url
+        if url[:1] != b"/" or b"#" in url or self.parser.should_upgrade():
+            return True  # targets and upgrades uvicorn's two protocols do not treat alike
         # the request line exactly as h11 reads it (llhttp allows more spaces, leading CRLFs)
         prefix = b"".join((self.parser.get_method(), b" ", url, b" HTTP/"))
         chunks = self._since_boundary
@@ -188,6 +200,17 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         if len(first) < len(prefix) and len(chunks) > 1:
             first = b"".join(chunks)
         return not first.startswith(prefix)
+
+    def _after_refused_upgrade(self, upgrade: httptools.HttpParserUpgrade, data: bytes) -> None:
+        """An upgrade (or CONNECT) that no protocol takes, in a chunk after the end of another
+        request: llhttp reads nothing after it; h11 answers it as a request and reads on. So
+        the bytes after it go to h11 once it is answered."""
+        self._unsupported_upgrade_warning()
+        offset = upgrade.args[0] if upgrade.args and isinstance(upgrade.args[0], int) else None
+        self._deferred = [] if offset is None else [data[offset:]]
+        self.flow.pause_reading()
+        if self._idle():  # pragma: no cover - its app was started in this chunk
+            self._hand_off(self._deferred)
 
     def _start_asgi_task(self, cycle: RequestResponseCycle, app: Any) -> None:
         # uvicorn's, keeping the task: a request refused in the chunk that started its app is
