@@ -1,17 +1,30 @@
 """Pipelined requests (several sent at once on one connection, before any answer) get their
 answers whole and in order, a malformed one last included: each answer is written to the
 socket in one piece (serving/http_protocol.py), and nothing may come between its head and its
-body, nor before it the answer to the next request."""
+body, nor before it the answer to the next request. On both HTTP protocols (httptools, h11)."""
 
 from __future__ import annotations
 
 import json
 import socket
+from collections.abc import Iterator
 
+import pytest
 from _raw_http import REQUEST_ID, build_request
 from _resilience_env import API_KEY, AUTH, PROFILE_PATH
 
 from recorded_server.testing.process import ServerProcess
+
+
+@pytest.fixture(scope="module", params=["httptools", "h11"])
+def server(request: pytest.FixtureRequest) -> Iterator[ServerProcess]:
+    """An in-memory server on each HTTP protocol."""
+    proc = ServerProcess(db=":memory:", api_key=API_KEY, http=request.param)
+    proc.start()
+    try:
+        yield proc
+    finally:
+        proc.close()
 
 
 def _read_until_closed(sock: socket.socket) -> bytes:

@@ -106,7 +106,7 @@ def _upstream(text: str) -> str:
 def _serve(app: Any, host: str, port: int, what: str, log_format: str = "text") -> int:
     import uvicorn
 
-    from recorded_server.serving.http_protocol import EnvelopeH11Protocol
+    from recorded_server.serving.http_protocol import configured_protocol
     from recorded_server.serving.listen import bind_socket
     from recorded_server.serving.log_output import configure_logging
 
@@ -130,7 +130,7 @@ def _serve(app: Any, host: str, port: int, what: str, log_format: str = "text") 
         server_header=False,  # the answers are the upstream's (or the recording's), not ours
         date_header=False,
         lifespan="on",
-        http=EnvelopeH11Protocol,
+        http=configured_protocol(),  # httptools when installed, else h11
     )
     try:
         uvicorn.Server(config).run(sockets=[sock])

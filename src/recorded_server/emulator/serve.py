@@ -17,7 +17,11 @@ from recorded_server.emulator.endpoints.profile import PROFILE_PATH
 from recorded_server.emulator.runtime import Runtime
 from recorded_server.emulator.settings import DEFAULT_API_KEY, ENV_VARS, Settings
 from recorded_server.serving import limits
-from recorded_server.serving.http_protocol import configured_protocol, effective_max_connections
+from recorded_server.serving.http_protocol import (
+    configured_protocol,
+    describe_stack,
+    effective_max_connections,
+)
 from recorded_server.serving.listen import bind_socket
 from recorded_server.serving.log_output import configure_logging
 
@@ -31,8 +35,9 @@ def _url(host: str, port: int) -> str:
     return f"http://{host}:{port}"
 
 
-def banner(settings: Settings, port: int, runtime: Runtime) -> str:
-    """The lines printed on start: URL, key, database, and a first request to try."""
+def banner(settings: Settings, port: int, runtime: Runtime, http: str | None = None) -> str:
+    """The lines printed on start: URL, key, database, and a first request to try (``http``:
+    what serves HTTP, e.g. ``httptools + uvloop``)."""
     url = _url(settings.host, port)
     if settings.uses_default_key:
         key_line = f"{DEFAULT_API_KEY}  (the default development key; set another with --api-key)"
@@ -59,6 +64,8 @@ def banner(settings: Settings, port: int, runtime: Runtime) -> str:
         f"  connections:      at most {settings.max_connections}; each closed if it sends no "
         f"request head within {settings.header_timeout:g}s",
     ]
+    if http is not None:
+        lines.append(f"  http:             {http}")
     if settings.fixtures is not None:
         lines.append(
             f"  fixtures:         {runtime.fixtures_loaded} profile(s) from {settings.fixtures}"
@@ -76,16 +83,19 @@ def banner(settings: Settings, port: int, runtime: Runtime) -> str:
 class _Server(uvicorn.Server):
     """uvicorn's server, printing the banner once it listens."""
 
-    def __init__(self, config: uvicorn.Config, settings: Settings, runtime: Runtime) -> None:
+    def __init__(
+        self, config: uvicorn.Config, settings: Settings, runtime: Runtime, http: str | None = None
+    ) -> None:
         super().__init__(config)
         self._settings = settings
         self._runtime = runtime
+        self._http = http
 
     async def startup(self, sockets: list[socket.socket] | None = None) -> None:
         await super().startup(sockets=sockets)
         if self.started and sockets:
             port = sockets[0].getsockname()[1]
-            print(banner(self._settings, port, self._runtime), flush=True)
+            print(banner(self._settings, port, self._runtime, self._http), flush=True)
 
 
 GC_FIRST_THRESHOLD = 2_000
@@ -112,8 +122,11 @@ def _ignore(signum: int, frame: FrameType | None) -> None:
     has shut down, and this makes that a no-op, so SIGTERM ends the process with exit code 0."""
 
 
-def serve(settings: Settings) -> int:
-    """Run the server until SIGTERM or Ctrl+C; the exit code (0 on a clean stop)."""
+def serve(settings: Settings, http: str = "auto") -> int:
+    """Run the server until SIGTERM or Ctrl+C; the exit code (0 on a clean stop).
+
+    ``http``: the HTTP protocol, ``auto`` (httptools when installed, else h11), ``httptools``
+    or ``h11`` (see :func:`recorded_server.serving.http_protocol.configured_protocol`)."""
     handler = configure_logging(settings.log_level, log_format=settings.log_format)
     log = logging.getLogger(_package)
     try:
@@ -121,6 +134,14 @@ def serve(settings: Settings) -> int:
     except OSError as exc:
         log.error("cannot listen on %s:%d: %s", settings.host, settings.port, exc)
         return 1
+    try:
+        protocol = configured_protocol(
+            settings.header_timeout, effective_max_connections(settings.max_connections), http
+        )
+    except (RuntimeError, ValueError) as exc:
+        log.error("%s", exc)
+        sock.close()
+        return 2
     app = create_app(settings)
     runtime: Runtime = app.state.runtime
     config = uvicorn.Config(
@@ -129,13 +150,11 @@ def serve(settings: Settings) -> int:
         access_log=False,
         server_header=False,
         lifespan="on",
-        http=configured_protocol(
-            settings.header_timeout, effective_max_connections(settings.max_connections)
-        ),
+        http=protocol,
         timeout_keep_alive=limits.KEEP_ALIVE_TIMEOUT,
         timeout_graceful_shutdown=limits.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
-    server = _Server(config, settings, runtime)
+    server = _Server(config, settings, runtime, describe_stack(protocol))
     _collect_less_often()
     signal.signal(signal.SIGTERM, _ignore)
     signal.signal(signal.SIGINT, _ignore)

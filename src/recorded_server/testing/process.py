@@ -62,12 +62,15 @@ class ServerProcess:
         max_body: int | None = None,
         extra_args: Sequence[str] = (),
         env: Mapping[str, str] | None = None,
+        http: str | None = None,
     ) -> None:
         self.db = str(db)
         self.api_key = api_key
         self.app_id = app_id
         self.fixtures = None if fixtures is None else str(fixtures)
         self.max_body = max_body
+        self.http = http
+        """``--http``: ``httptools``, ``h11`` or ``auto``; None leaves the server's default."""
         self._sigterm_sent = False
         self.extra_args = tuple(extra_args)
         self.env = dict(env or {})
@@ -103,6 +106,8 @@ class ServerProcess:
             args += ["--fixtures", self.fixtures]
         if self.max_body is not None:
             args += ["--max-body", str(self.max_body)]
+        if self.http is not None:
+            args += ["--http", self.http]
         return args + list(self.extra_args)
 
     def environment(self) -> dict[str, str]:

@@ -1,0 +1,245 @@
+"""What the server's two HTTP protocols (h11's and httptools') share: the header timeout, the
+connection cap, ``Connection: close`` after an answer that leaves the body unread, one socket
+write per answer, and the malformed-request answer (see
+:mod:`recorded_server.serving.http_protocol`).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from recorded_server.serving import errors, limits
+from recorded_server.serving.dropping import with_drop_extension
+from recorded_server.serving.ids import new_request_id
+from recorded_server.serving.jsontext import dumps
+
+if TYPE_CHECKING:
+    from uvicorn.server import ServerState
+
+access_log = logging.getLogger("recorded_server.access")
+log = logging.getLogger("recorded_server")
+
+MALFORMED = "Invalid HTTP request received."
+CLOSE = (b"connection", b"close")
+
+
+def malformed_request_body() -> bytes:
+    return dumps(errors.envelope(400, "bad_request", [(errors.NON_FIELD, [MALFORMED])])).encode()
+
+
+def malformed_request_headers(body: bytes) -> tuple[str, list[tuple[bytes, bytes]]]:
+    """The Request-Id and the headers of the answer to a malformed request."""
+    request_id = new_request_id()
+    return request_id, [
+        (b"content-type", b"application/json"),
+        (b"content-length", str(len(body)).encode()),
+        CLOSE,
+        (b"request-id", request_id.encode()),
+    ]
+
+
+def log_malformed(request_id: str) -> None:
+    access_log.info("%s - (malformed request) 400 0.0ms", request_id)
+
+
+class Throttled:
+    """A warning logged at most once per ``every`` seconds, with the count of the ones skipped."""
+
+    def __init__(self, every: float = 10.0) -> None:
+        self.every = every
+        self._last = float("-inf")
+        self._skipped = 0
+
+    def warning(self, message: str, *args: object) -> None:
+        now = time.monotonic()
+        if now - self._last < self.every:
+            self._skipped += 1
+            return
+        skipped, self._skipped, self._last = self._skipped, 0, now
+        suffix = f" ({skipped} more like it since the last such line)" if skipped else ""
+        log.warning(message + suffix, *args)
+
+
+head_timeouts = Throttled()
+cap_reached = Throttled()
+
+
+class CollectingTransport:
+    """Stands in for a transport while uvicorn writes one answer: keeps the writes and hands them
+    on as one (before a close, and when :meth:`flush` is called); everything else goes through."""
+
+    __slots__ = ("_chunks", "_transport")
+
+    def __init__(self, transport: asyncio.Transport) -> None:
+        self._transport = transport
+        self._chunks: list[bytes] = []
+
+    def write(self, data: bytes) -> None:
+        if data:
+            self._chunks.append(data)
+
+    def flush(self) -> None:
+        if self._chunks:
+            data = self._chunks[0] if len(self._chunks) == 1 else b"".join(self._chunks)
+            self._chunks.clear()
+            self._transport.write(data)
+
+    def close(self) -> None:
+        self.flush()
+        self._transport.close()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._transport, name)
+
+
+async def send_in_one_write(cycle: Any, start: Any, body: Any) -> None:
+    """``cycle.send(start)`` then ``cycle.send(body)`` (the whole body), their bytes written to
+    the socket at once, before anything else can write (a pipelined request's answer).
+
+    ``cycle`` is a uvicorn ``RequestResponseCycle`` (h11's or httptools'): both write through
+    ``cycle.transport`` and call ``cycle.on_response`` once the answer is complete."""
+    real_transport = cycle.transport
+    real_on_response = cycle.on_response
+    collecting = CollectingTransport(real_transport)
+
+    def on_response() -> None:
+        collecting.flush()  # the answer's bytes first: on_response may answer the next request
+        cycle.transport = real_transport
+        real_on_response()
+
+    cycle.transport = collecting
+    cycle.on_response = on_response
+    try:
+        await cycle.send(start)
+        await cycle.send(body)
+    finally:
+        collecting.flush()
+        cycle.transport = real_transport
+        cycle.on_response = real_on_response
+
+
+class Hardened:
+    """The hardening both protocol classes add to uvicorn's (a mixin, first in the bases).
+
+    A subclass says when the connection waits for a request head (:meth:`_waiting_for_head`),
+    whether a cycle's request body is still unread (:meth:`_body_unread`), how it closes
+    (:meth:`_close`) and which objects are its cycles (``cycle_types``)."""
+
+    header_timeout: ClassVar[float] = limits.DEFAULT_HEADER_TIMEOUT
+    max_connections: ClassVar[int] = limits.DEFAULT_MAX_CONNECTIONS
+    cycle_types: ClassVar[tuple[type, ...]] = ()
+
+    if TYPE_CHECKING:  # set by uvicorn's protocol
+        app: Any
+        loop: asyncio.AbstractEventLoop
+        transport: asyncio.Transport
+        server_state: ServerState
+
+    def _harden(self) -> None:
+        """Called at the end of ``__init__``."""
+        # the app may close this connection without an answer (recorded_server.serving.dropping)
+        self._inner_app = with_drop_extension(self.app, self._close_transport)
+        self.app = self._guarded_app
+        self._head_timer: asyncio.TimerHandle | None = None
+        self._waiting_since = time.monotonic()
+
+    def _close_transport(self) -> None:
+        self.transport.close()
+
+    # --- hooks --------------------------------------------------------------------------------
+
+    def _waiting_for_head(self) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _body_unread(self, cycle: Any) -> bool:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    def _close(self) -> None:  # pragma: no cover - overridden
+        raise NotImplementedError
+
+    # --- the header timeout and the connection cap ------------------------------------------
+
+    def _after_connection_made(self) -> None:
+        self._arm_head_timer()
+        if len(self.server_state.connections) > self.max_connections:
+            self._make_room()
+
+    def _arm_head_timer(self) -> None:
+        self._cancel_head_timer()
+        self._waiting_since = time.monotonic()
+        self._head_timer = self.loop.call_later(self.header_timeout, self._head_timed_out)
+
+    def _cancel_head_timer(self) -> None:
+        if self._head_timer is not None:
+            self._head_timer.cancel()
+            self._head_timer = None
+
+    def _head_timed_out(self) -> None:
+        self._head_timer = None
+        if self.transport.is_closing() or not self._waiting_for_head():
+            return
+        head_timeouts.warning(
+            "closed a connection that sent no complete request head within %gs "
+            "(the header timeout, --header-timeout)",
+            self.header_timeout,
+        )
+        self._close()
+
+    def _make_room(self) -> None:
+        connections = self.server_state.connections
+        waiting = [
+            c
+            for c in connections
+            if c is not self and isinstance(c, Hardened) and c._waiting_for_head()
+        ]
+        victim = min(waiting, key=lambda c: c._waiting_since) if waiting else self
+        cap_reached.warning(
+            "connection cap reached (%d open, --max-connections %d): closed %s; raise "
+            "--max-connections (and the descriptor limit, ulimit -n) if this load is legitimate",
+            len(connections),
+            self.max_connections,
+            "the oldest connection waiting for its request head"
+            if waiting
+            else "the new connection (every open one is busy with a request)",
+        )
+        victim._close()
+        connections.discard(victim)
+
+    # --- closing after answers that leave the body unread, and after CL+TE ------------------
+
+    async def _guarded_app(self, scope: Any, receive: Any, send: Any) -> None:
+        headers = dict(scope.get("headers", ()))
+        ambiguous = b"content-length" in headers and b"transfer-encoding" in headers
+
+        cycle = getattr(send, "__self__", None)
+        if not isinstance(cycle, self.cycle_types):  # pragma: no cover - uvicorn changed
+            cycle = None
+        held: Any = None  # the answer's start, until its body says whether it comes in one piece
+
+        async def guarded_send(message: Any) -> None:
+            nonlocal held
+            if message["type"] == "http.response.start":
+                if ambiguous or self._body_unread(cycle):
+                    # The rest of the body is never read: the connection cannot carry another
+                    # request.
+                    message = {**message, "headers": [*message.get("headers", ()), CLOSE]}
+                if cycle is not None and held is None:
+                    held = message
+                    return
+            elif held is not None:
+                start, held = held, None
+                if message["type"] == "http.response.body" and not message.get("more_body"):
+                    await send_in_one_write(cycle, start, message)
+                    return
+                await send(start)
+            await send(message)
+
+        try:
+            await self._inner_app(scope, receive, guarded_send)
+        finally:
+            if held is not None:  # the app stopped after the start: send it as it would have
+                start, held = held, None
+                await send(start)
