@@ -450,3 +450,33 @@ def test_a_records_answer_is_its_response_data_as_json(now_ms: int) -> None:
     for app_id in ("app-1", "app-1", "app-2"):  # made once per app id, then kept
         expected = dumps({"data": response_data(kept, app_id, now_ms)})
         assert answer_body(kept, app_id, now_ms) == expected.encode()
+
+
+async def test_a_file_is_checkpointed_in_the_background_not_in_a_commit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_storage, "CHECKPOINT_INTERVAL", 0.0)
+    db = tmp_path / "s.sqlite3"
+    storage = storage_api.Storage.open(str(db))
+    try:
+        assert storage._writer.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0
+        small = db.stat().st_size
+        big = {"first_name": "x" * 2000}
+        for n in range(100):
+            await storage.insert(
+                ProfileRecord(profile_id=pid(n), customer_user_id=None, fields=big)
+            )
+        for _ in range(200):  # the last commit's checkpoint runs on its own thread
+            if not storage._checkpointing and db.stat().st_size > small + 100 * 2000:
+                break
+            await asyncio.sleep(0.01)
+        # Only a checkpoint moves pages from the WAL into the database file.
+        assert db.stat().st_size > small + 100 * 2000
+        assert len(await storage.all()) == 100
+    finally:
+        storage.close()
+    reopened = storage_api.Storage.open(str(db))
+    try:
+        assert len(await reopened.all()) == 100
+    finally:
+        reopened.close()

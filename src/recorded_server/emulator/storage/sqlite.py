@@ -45,6 +45,8 @@ Column = Literal["profile_id", "customer_user_id"]
 SCHEMA_VERSION = 1
 MAX_BATCH = 512
 """Most jobs committed in one transaction."""
+CHECKPOINT_INTERVAL = 0.5
+"""Seconds between two background checkpoints of a file database, at most (none while idle)."""
 READ_CACHE_SIZE = 4096
 """Most profiles :meth:`Storage.get` keeps (all are dropped when it is full, and on any change)."""
 OPEN_BUSY_TIMEOUT_MS = 10_000
@@ -144,6 +146,11 @@ class Storage:
         self._writes = 0
         """Write transactions begun (the in-memory database's version)."""
         self._committer: concurrent.futures.ThreadPoolExecutor | None = None
+        self._checkpointer: concurrent.futures.ThreadPoolExecutor | None = None
+        self._checkpoint_conn: sqlite3.Connection | None = None
+        self._checkpoint_due = 0.0
+        """``time.monotonic()`` after which a commit starts the next background checkpoint."""
+        self._checkpointing = False
         if path != ":memory:":
             self._committer = concurrent.futures.ThreadPoolExecutor(
                 max_workers=1, thread_name_prefix="recorded-server-commit"
@@ -183,12 +190,46 @@ class Storage:
                 reader = _connect(storage.path)
                 reader.execute("PRAGMA query_only = 1")
                 storage._reader = reader
+            if storage.journal_mode == "wal":
+                storage._checkpoint_in_background()
             storage._writer.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
         except StorageFailure:
             raise
         except (sqlite3.Error, OSError) as exc:
             raise StorageFailure(f"cannot open the {describe(exc, db)}") from exc
         return storage
+
+    def _checkpoint_in_background(self) -> None:
+        """Turn off the writer's automatic checkpoints; :meth:`_commit_or_fail` starts passive
+        ones on a thread and a connection of their own instead."""
+        self._writer.execute("PRAGMA wal_autocheckpoint = 0")
+        self._checkpoint_conn = _connect(self.path)
+        self._checkpointer = concurrent.futures.ThreadPoolExecutor(
+            max_workers=1, thread_name_prefix="recorded-server-checkpoint"
+        )
+
+    def _maybe_checkpoint(self) -> None:
+        """After a commit: start a passive checkpoint unless one runs or one ran lately."""
+        if self._checkpointer is None or self._checkpointing or self._closed:
+            return
+        now = time.monotonic()
+        if now < self._checkpoint_due:
+            return
+        self._checkpoint_due = now + CHECKPOINT_INTERVAL
+        self._checkpointing = True
+        try:
+            self._checkpointer.submit(self._checkpoint)
+        except RuntimeError:  # pragma: no cover - shut down by close() meanwhile
+            self._checkpointing = False
+
+    def _checkpoint(self) -> None:
+        try:
+            assert self._checkpoint_conn is not None
+            self._checkpoint_conn.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        except sqlite3.Error as exc:  # the next one tries again; close() checkpoints too
+            log.warning("a background checkpoint failed: %s", exc)
+        finally:
+            self._checkpointing = False
 
     def _create_schema(self) -> None:
         conn = self._writer
@@ -219,6 +260,10 @@ class Storage:
         self._closed = True
         if self._committer is not None:
             self._committer.shutdown(wait=True)
+        if self._checkpointer is not None:
+            self._checkpointer.shutdown(wait=True)
+            assert self._checkpoint_conn is not None
+            self._checkpoint_conn.close()
         pending, self._pending = self._pending, []
         _resolve([(job, None, StorageClosed("the storage is closed")) for job in pending])
         if self._writer.in_transaction:  # a batch whose commit never ran
@@ -384,6 +429,7 @@ class Storage:
                 conn.execute("ROLLBACK")
             failure = StorageFailure(f"commit failed: {describe(exc, self.path)}")
             return [(job, None, failure) for job, _, _ in outcomes]
+        self._maybe_checkpoint()
         return outcomes
 
     # --- profile operations --------------------------------------------------------------------
