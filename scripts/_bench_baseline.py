@@ -6,7 +6,8 @@ framework, the same JSON parser and a same-sized answer, with no validation, no 
 logging of its own, on the fastest uvicorn stack installed (:func:`fast_stack`: httptools and
 uvloop, from ``uvicorn[standard]`` in the ``bench`` dependency group, when they are importable).
 The benchmark also runs it on uvicorn's pure-Python h11 protocol with uvicorn's default loop
-(uvloop when importable), the stack the recorded server runs on, as a second comparison.
+(uvloop when importable), the recorded server's stack until issue 17 and its fallback since (it
+serves on httptools when installed), as a second comparison.
 
 Run: ``python scripts/_bench_baseline.py --port 8001 [--stack fast|h11]`` (the benchmark starts
 it for you).
@@ -82,8 +83,8 @@ def fast_stack() -> tuple[str, str]:
 
 
 def server_stack() -> tuple[str, str]:
-    """(loop, http) of the recorded server's own stack: its h11 protocol subclass on uvicorn's
-    default loop ("auto": uvloop when importable, else asyncio)."""
+    """(loop, http) of the h11 line: uvicorn's h11 protocol on its default loop ("auto": uvloop
+    when importable, else asyncio), the recorded server's fallback stack."""
     return ("uvloop" if _importable("uvloop") else "asyncio"), "h11"
 
 

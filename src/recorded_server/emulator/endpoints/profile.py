@@ -24,7 +24,7 @@ from recorded_server.emulator.rules.validation import validate_profile_body
 from recorded_server.emulator.runtime import Runtime, runtime_of
 from recorded_server.emulator.storage.sqlite import Lookup
 from recorded_server.serving import errors
-from recorded_server.serving.ids import new_uuid4
+from recorded_server.serving.ids import new_uuid4_text
 
 PROFILE_PATH = "/api/v2/server-side-api/profile/"
 
@@ -58,7 +58,7 @@ async def create_profile(request: Request) -> Response:
             ),
         )
         return _answer(runtime, record)
-    profile_id = who.profile_id if who.profile_id is not None else str(new_uuid4())
+    profile_id = who.profile_id if who.profile_id is not None else new_uuid4_text()
     record = new_profile(changes, profile_id, who.customer_user_id, runtime.limits)
     await runtime.storage.insert(record)
     return _answer(runtime, record)

@@ -7,6 +7,7 @@ checks, the grace period), and so does every response's ``timestamp``.
 from __future__ import annotations
 
 import datetime
+import time
 
 from recorded_server.emulator.entitlements.dates import UTC
 
@@ -22,7 +23,7 @@ class Clock:
     def now_ms(self) -> int:
         frozen = self.frozen
         if frozen is None:
-            return int(datetime.datetime.now(UTC).timestamp() * 1000)
+            return time.time_ns() // 1_000_000
         return int(frozen.timestamp() * 1000)
 
     def freeze(self, moment: datetime.datetime | None) -> None:
