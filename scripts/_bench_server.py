@@ -4,8 +4,9 @@ Three processes on loopback, one worker each: the recorded server as users run i
 (``python -m recorded_server serve`` with its default logging and HTTP stack, a SQLite file), the
 bare Starlette app on the fastest uvicorn stack installed (httptools + uvloop: the baseline the
 targets are measured against), and the same app on uvicorn's pure-Python h11 protocol (a second
-line, to show what that stack costs: the server's own until issue 17, its fallback since). The load generator (wrk, or the Python fallback)
-drives the same scenarios against each in turn, after a short warm-up:
+line, to show what that stack costs: the server's own until issue 17, its fallback since). The
+load generator (wrk, or the Python fallback) drives the same scenarios against each in turn,
+after a short warm-up:
 
 - POST create: the seed's example body, a fresh ``adapty-customer-user-id`` per request, stored
   in a SQLite *file* (the recorded server's durable writes);

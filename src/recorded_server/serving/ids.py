@@ -34,10 +34,10 @@ def new_uuid4() -> uuid.UUID:
 
 def new_uuid4_text() -> str:
     """``str(new_uuid4())`` without the UUID object: 36 characters, lowercase, dashed."""
-    h = "%032x" % _v4_int()
+    h = f"{_v4_int():032x}"
     return f"{h[:8]}-{h[8:12]}-{h[12:16]}-{h[16:20]}-{h[20:]}"
 
 
 def new_request_id() -> str:
     """A Request-Id: a uuid4 as 32 lowercase hex characters (``new_uuid4().hex``)."""
-    return "%032x" % _v4_int()
+    return f"{_v4_int():032x}"
