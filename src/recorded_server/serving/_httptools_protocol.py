@@ -1,5 +1,5 @@
-"""uvicorn's httptools protocol (llhttp, a C parser: about 2.5 times less CPU per request than
-h11), hardened like the h11 one (see :mod:`recorded_server.serving.http_protocol`), with the
+"""uvicorn's httptools protocol (llhttp, a C parser: about half the CPU per request of h11),
+hardened like the h11 one (see :mod:`recorded_server.serving.http_protocol`), with the
 same answers.
 
 llhttp and h11 do not accept the same bytes: llhttp refuses methods it does not know (``FOO``),
