@@ -452,11 +452,28 @@ def test_serve_http_comes_from_the_option_or_its_variable(
     assert "[env: RECORDED_SERVER_SERVE_HTTP]" in help_text
 
 
-@pytest.mark.parametrize("name", ["h2c upgrade", "absolute form", "a fragment", "no Host"])
-def test_both_stacks_answer_alike_behind_another_request_in_the_same_chunk(name: str) -> None:
-    """A request that begins in the chunk where the one before it ends cannot be handed to
-    h11 (its first byte is not known): an upgrade still lets the request after it through, a
-    target is still read as h11 reads it, a head h11 refuses still gets the envelope."""
+SAME_CHUNK = [
+    "unknown method",
+    "CL+TE",
+    "bare LF",
+    "h2c upgrade",
+    "absolute form",
+    "a fragment",
+    "no Host",
+    "chunk size with a space",
+]
+
+
+@pytest.mark.parametrize("name", SAME_CHUNK)
+@pytest.mark.parametrize("split", [False, True])
+def test_both_stacks_answer_alike_behind_another_request_in_the_same_chunk(
+    name: str, split: bool
+) -> None:
+    """A request that begins in the chunk where the one before it ends (its first byte is not
+    known to httptools) is handed to h11 all the same: h11 finds where it begins."""
     data = GET_HEALTH + HOSTILE[name] + GET_HEALTH
-    answers = {stack: _comparable(_run(stack, data)) for stack in STACKS}
+    cut = len(GET_HEALTH) + len(HOSTILE[name]) // 2 if split else len(data)
+    chunks = [data[:cut], data[cut:]] if split else [data]
+    answers = {stack: _comparable(_run(stack, *chunks)) for stack in STACKS}
     assert answers["httptools"] == answers["h11"]
+    assert answers["h11"][0][0] == 200

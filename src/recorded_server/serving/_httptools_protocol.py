@@ -1,5 +1,5 @@
-"""uvicorn's httptools protocol (llhttp, a C parser: about 2.5 times less CPU per request than
-h11), hardened like the h11 one (see :mod:`recorded_server.serving.http_protocol`), with the
+"""uvicorn's httptools protocol (llhttp, a C parser: about half the CPU per request of h11),
+hardened like the h11 one (see :mod:`recorded_server.serving.http_protocol`), with the
 same answers.
 
 llhttp and h11 do not accept the same bytes: llhttp refuses methods it does not know (``FOO``),
@@ -10,11 +10,12 @@ are h11's, so a connection whose next request llhttp refuses, or which h11 would
 is handed to an :class:`~recorded_server.serving._h11_protocol.EnvelopeH11Protocol` with every
 byte received since the parser was last between two requests, and stays on h11.
 
-That needs those bytes: they are kept from the moment the parser is between requests at the end
-of a received chunk. When a request begins in the same chunk as the end of the one before
-(pipelining) its first byte is not known (httptools gives no offsets): such a request is not
-checked for the cases llhttp accepts and h11 refuses, and one llhttp refuses gets the
-malformed-request envelope, after the answers to the requests before it.
+That needs those bytes: they are kept (up to ``_KEPT``) from the moment the parser is between
+requests at the end of a received chunk. When a request begins in the same chunk as the end of
+the one before (pipelining), httptools does not say where (it gives no offsets): a scratch h11
+connection reads the kept bytes to find it, and the hand-off waits for the answers to the
+requests before it. Only the request-line check (extra spaces, leading CRLFs) is left out for
+such a request; and one whose bytes are not kept gets the malformed-request envelope.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ import contextvars
 from typing import Any, ClassVar
 from urllib.parse import unquote
 
+import h11
 import httptools
 from h11._connection import DEFAULT_MAX_INCOMPLETE_EVENT_SIZE
 from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol, RequestResponseCycle
@@ -40,6 +42,9 @@ from recorded_server.serving._protocol_common import (
 __all__ = ["EnvelopeHttpToolsProtocol"]
 
 _STATUS_400 = b"HTTP/1.1 400 Bad Request\r\n"
+_KEPT = 128 * 1024
+"""At most this many bytes received since the parser was last between requests are kept (for
+a hand-off to h11); past it, a refused request gets the envelope."""
 
 
 class _ForH11(Exception):
@@ -57,15 +62,14 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         limit = self.config.h11_max_incomplete_event_size
         self._head_limit = DEFAULT_MAX_INCOMPLETE_EVENT_SIZE if limit is None else limit
         # the bytes received since the parser was last between requests at the end of a chunk
-        # (None: the current request began inside a chunk, after the end of another, or its
-        # head is complete and they are not needed any more)
+        # (None: more than _KEPT of them), and how many requests ended in them since
         self._since_boundary: list[bytes] | None = []
         self._size_since_boundary = 0
+        self._completed_before = 0
         self._between = True  # no request begun since the last one ended
         self._head_done = False  # the current request's head is complete
         self._head_size = 0  # when its first byte is not known: bytes of the chunks after it
         self._feeding = False
-        self._completed_in_feed = False
         self._began_in_feed = False
         self._started_in_feed: tuple[RequestResponseCycle, asyncio.Task[None]] | None = None
         self._running: RequestResponseCycle | None = None  # the cycle whose app was started last
@@ -95,7 +99,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         if chunks is not None:
             chunks.append(data)
             self._size_since_boundary += len(data)
-        self._completed_in_feed = self._began_in_feed = False
+        self._began_in_feed = False
         self._feeding = True
         try:
             self.parser.feed_data(data)
@@ -116,18 +120,20 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
                 self._since_boundary = []
             else:
                 chunks.clear()
-            self._size_since_boundary = 0
+            self._size_since_boundary = self._completed_before = 0
             return
-        if self._completed_in_feed or self._head_done:
+        if self._size_since_boundary > _KEPT:
             self._since_boundary = None
             self._size_since_boundary = 0
         if not self._head_done:
+            if not self._began_in_feed:
+                self._head_size += len(data)
+            size = self._head_size  # at most the head's size when its first byte is not known
             if self._since_boundary is not None:
                 size = self._size_since_boundary
-            else:
-                if not self._began_in_feed:
-                    self._head_size += len(data)
-                size = self._head_size
+                if size > self._head_limit and self._completed_before:
+                    rest = self._from_refused_request()  # the head's bytes, if h11 finds them
+                    size = self._head_size if rest is None else len(rest[0])
             if size > self._head_limit:
                 self._refused()  # h11 refuses a header section this large
 
@@ -149,7 +155,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
     def on_headers_complete(self) -> None:
         self._head_done = True
         self._cancel_head_timer()
-        known = self._since_boundary is not None and not self._completed_in_feed
+        known = self._since_boundary is not None
         if self._h11_refuses() or (known and self._h11_reads_otherwise()):
             self._for_h11 = True
             raise _ForH11
@@ -169,7 +175,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
 
     def on_message_complete(self) -> None:
         self._between = True
-        self._completed_in_feed = True
+        self._completed_before += 1
         self._head_done = False
         super().on_message_complete()
 
@@ -192,6 +198,8 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         url = self.url
         if url[:1] != b"/" or b"#" in url or self.parser.should_upgrade():
             return True  # targets and upgrades uvicorn's two protocols do not treat alike
+        if self._completed_before:
+            return False  # the request line's bytes are not at hand (pipelined)
         # the request line exactly as h11 reads it (llhttp allows more spaces, leading CRLFs)
         prefix = b"".join((self.parser.get_method(), b" ", url, b" HTTP/"))
         chunks = self._since_boundary
@@ -231,7 +239,6 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         """The parser refused the current request (or it is for h11): hand the connection to
         h11 when the request's bytes are all known and no app has seen it, else answer it."""
         for_h11, self._for_h11 = self._for_h11, False
-        known = self._since_boundary is not None and not self._completed_in_feed
         cycle = None if for_h11 or self._between else self._message_cycle
         if cycle is not None:
             # its head was complete: uvicorn made its cycle (queued, or its app started)
@@ -252,12 +259,12 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
                     self.send_400_response(MALFORMED)
                 return
         self._cancel_head_timer()
-        if known:
-            assert self._since_boundary is not None
+        rest = self._from_refused_request()
+        if rest is not None:
             if self._idle():
-                self._hand_off(self._since_boundary)
+                self._hand_off(rest)
             else:
-                self._deferred = self._since_boundary
+                self._deferred = rest
                 self.flow.pause_reading()
         elif self._idle():
             self.logger.warning(MALFORMED)
@@ -265,6 +272,32 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         else:
             self._deferred_400 = True
             self.flow.pause_reading()
+
+    def _from_refused_request(self) -> list[bytes] | None:
+        """The bytes from the first one of the refused request on (None: not known)."""
+        chunks = self._since_boundary
+        if chunks is None:
+            return None
+        if not self._completed_before:
+            return chunks
+        # httptools gives no offsets: where the requests before it end, as h11 frames them
+        data = b"".join(chunks)
+        scratch = h11.Connection(h11.SERVER, max_incomplete_event_size=len(data) + 1)
+        scratch.receive_data(data)
+        ended = 0
+        try:
+            while ended < self._completed_before:
+                event = scratch.next_event()
+                if event is h11.NEED_DATA or event is h11.PAUSED:
+                    return None
+                if type(event) is h11.EndOfMessage:
+                    ended += 1
+                    scratch.send(h11.Response(status_code=204, headers=[]))
+                    scratch.send(h11.EndOfMessage())
+                    scratch.start_next_cycle()
+        except h11.ProtocolError:  # h11 frames them otherwise (or closes after one)
+            return None
+        return [bytes(scratch.trailing_data[0])]
 
     def _hand_off(self, chunks: list[bytes]) -> None:
         """The connection goes on on h11, from the first byte of the request llhttp refused."""
