@@ -38,18 +38,22 @@ _NON_SUBSCRIPTION: dict[str, Any] = _SEED["non_subscriptions"][0]
 
 
 def full_profile() -> dict[str, Any]:
-    """The seed's example response, grown to 30 attributes and two of each purchase list.
+    """The seed's example response, grown to 30 attributes and three of each purchase list
+    (issue 17's "full profile").
 
-    The second entries use Adapty's reference date-time form (``+00:00``) so both forms parse.
+    The other entries use Adapty's reference date-time form (``+00:00``) so both forms parse.
     """
 
-    def second(item: dict[str, Any], id_field: str) -> dict[str, Any]:
-        other = copy.deepcopy(item)
-        for key, value in other.items():
+    def three(item: dict[str, Any], id_field: str) -> list[dict[str, Any]]:
+        return [item, other(item, id_field, 2), other(item, id_field, 3)]
+
+    def other(item: dict[str, Any], id_field: str, n: int) -> dict[str, Any]:
+        copied = copy.deepcopy(item)
+        for key, value in copied.items():
             if key.endswith("_at") and isinstance(value, str):
-                other[key] = "2024-12-24T10:50:23+00:00"
-        other[id_field] = other[id_field] + "-2" if id_field in other else "x"
-        return other
+                copied[key] = f"2024-12-2{n}T10:50:23+00:00"
+        copied[id_field] = f"{copied[id_field]}-{n}" if id_field in copied else f"x{n}"
+        return copied
 
     attributes = [
         {"key": f"attr_{i:02d}", "value": f"value number {i}" if i % 2 else float(i) * 1.5}
@@ -64,12 +68,9 @@ def full_profile() -> dict[str, Any]:
             "segment_hash": "string",
             "timestamp": 1700000000000,
             "custom_attributes": attributes,
-            "access_levels": [_ACCESS_LEVEL, second(_ACCESS_LEVEL, "access_level_id")],
-            "subscriptions": [_SUBSCRIPTION, second(_SUBSCRIPTION, "store_transaction_id")],
-            "non_subscriptions": [
-                _NON_SUBSCRIPTION,
-                second(_NON_SUBSCRIPTION, "store_transaction_id"),
-            ],
+            "access_levels": three(_ACCESS_LEVEL, "access_level_id"),
+            "subscriptions": three(_SUBSCRIPTION, "store_transaction_id"),
+            "non_subscriptions": three(_NON_SUBSCRIPTION, "store_transaction_id"),
         }
     }
 
