@@ -3,6 +3,7 @@
 Requests are bytes written as they are (invalid UTF-8, header floods, odd framing); responses
 are parsed by the standard library's ``http.client.HTTPResponse``. One request at a time per
 connection (no pipelining); the connection is reopened when the server closes it.
+:func:`split_answers` reads several answers written back to back (pipelining).
 """
 
 from __future__ import annotations
@@ -27,6 +28,25 @@ class RawResponse:
 
     def json(self) -> Any:
         return json.loads(self.body)
+
+
+def split_answers(data: bytes) -> list[tuple[int, dict[str, str], bytes]]:
+    """Status, headers (lower-cased names) and body of each answer in ``data``, written back to
+    back (Content-Length framed; none: an empty body, as a 204's)."""
+    answers = []
+    while data:
+        head, sep, rest = data.partition(b"\r\n\r\n")
+        assert sep, f"an incomplete head: {data[:200]!r}"
+        status_line, *lines = head.decode("latin-1").split("\r\n")
+        headers = {}
+        for line in lines:
+            name, _, value = line.partition(":")
+            headers[name.strip().lower()] = value.strip()
+        length = int(headers.get("content-length", "0"))
+        assert len(rest) >= length, f"a short body: {rest!r}"
+        answers.append((int(status_line.split(" ")[1]), headers, rest[:length]))
+        data = rest[length:]
+    return answers
 
 
 def build_request(

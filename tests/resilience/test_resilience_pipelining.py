@@ -10,7 +10,7 @@ import socket
 from collections.abc import Iterator
 
 import pytest
-from _raw_http import REQUEST_ID, build_request
+from _raw_http import REQUEST_ID, build_request, split_answers
 from _resilience_env import API_KEY, AUTH, PROFILE_PATH
 
 from recorded_server.testing.process import ServerProcess
@@ -34,24 +34,6 @@ def _read_until_closed(sock: socket.socket) -> bytes:
     return b"".join(chunks)
 
 
-def _split_answers(data: bytes) -> list[tuple[int, dict[str, str], bytes]]:
-    """Status, headers (lower-cased) and body of each answer (Content-Length, or none: 204)."""
-    answers = []
-    while data:
-        head, sep, rest = data.partition(b"\r\n\r\n")
-        assert sep, f"an incomplete head: {data[:200]!r}"
-        status_line, *lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        assert len(rest) >= length, f"a short body: {rest!r}"
-        answers.append((int(status_line.split(" ")[1]), headers, rest[:length]))
-        data = rest[length:]
-    return answers
-
-
 def test_pipelined_answers_come_whole_and_in_order(server: ServerProcess) -> None:
     cuid = "pipelined-1"
     auth = list(AUTH.items())
@@ -72,7 +54,7 @@ def test_pipelined_answers_come_whole_and_in_order(server: ServerProcess) -> Non
     assert server.port is not None
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"".join(requests))
-        answers = _split_answers(_read_until_closed(sock))
+        answers = split_answers(_read_until_closed(sock))
     assert [status for status, _, _ in answers] == [200, 200, 200, 401, 204, 400]
     health, created, read, refused, _deleted, malformed = answers
     assert json.loads(health[2])["status"] == "ok"

@@ -24,6 +24,7 @@ from recorded_server.serving.http_protocol import (
     EnvelopeHttpToolsProtocol,
     configured_protocol,
 )
+from tests.resilience._raw_http import split_answers
 
 from .helpers import KEY, PATH
 
@@ -150,28 +151,9 @@ def harness(request: pytest.FixtureRequest) -> Iterator[Harness]:
         made.close()
 
 
-def _answers(data: bytes) -> list[tuple[int, dict[str, str], bytes]]:
-    """Status, headers (lower-cased names, Date and Request-Id left out) and body of each
-    answer in ``data`` (Content-Length framed)."""
-    answers = []
-    while data:
-        head, sep, rest = data.partition(b"\r\n\r\n")
-        assert sep, f"an incomplete head: {data[:200]!r}"
-        status_line, *lines = head.decode("latin-1").split("\r\n")
-        headers = {}
-        for line in lines:
-            name, _, value = line.partition(":")
-            headers[name.strip().lower()] = value.strip()
-        length = int(headers.get("content-length", "0"))
-        assert len(rest) >= length, f"a short body: {rest!r}"
-        answers.append((int(status_line.split(" ")[1]), headers, rest[:length]))
-        data = rest[length:]
-    return answers
-
-
 def _comparable(data: bytes) -> list[tuple[int, dict[str, str], Any]]:
     out = []
-    for status, headers, body in _answers(data):
+    for status, headers, body in split_answers(data):
         assert re.fullmatch(r"[0-9a-f]{32}", headers.pop("request-id", "")), headers
         headers.pop("date", None)
         parsed: Any = json.loads(body) if body else None
@@ -297,12 +279,12 @@ def test_both_stacks_answer_alike_when_the_bytes_come_in_pieces(name: str) -> No
 def test_an_unknown_method_gets_the_405_envelope_after_the_401_check(harness: Harness) -> None:
     with_key = harness.open()
     harness.send(with_key, HOSTILE["unknown method"])
-    [(status, headers, body)] = _answers(with_key.data)
+    [(status, headers, body)] = split_answers(with_key.data)
     assert status == 405 and headers["allow"] == "GET, POST, PATCH, DELETE"
     assert json.loads(body)["error_code"] == "method_not_allowed"
     without_key = harness.open()
     harness.send(without_key, HOSTILE["unknown method, no key"])
-    assert _answers(without_key.data)[0][0] == 401
+    assert split_answers(without_key.data)[0][0] == 401
 
 
 def test_a_connection_handed_to_h11_keeps_answering() -> None:
@@ -317,7 +299,7 @@ def test_a_connection_handed_to_h11_keeps_answering() -> None:
         assert harness.state.connections == {transport.protocol}
         harness.send(transport, GET_HEALTH)
         harness.send(transport, GET_HEALTH[:20], GET_HEALTH[20:])
-        statuses = [status for status, _, _ in _answers(transport.data)]
+        statuses = [status for status, _, _ in split_answers(transport.data)]
         assert statuses == [200, 405, 200, 200]
         assert not transport.closed
         # the h11 protocol has the same limits
@@ -329,7 +311,7 @@ def test_a_connection_handed_to_h11_keeps_answering() -> None:
 def test_a_refusal_after_pipelined_requests_is_answered_after_them(harness: Harness) -> None:
     transport = harness.open()
     harness.send(transport, GET_HEALTH + GET_HEALTH + b"NOT A REQUEST LINE\r\n\r\n")
-    answers = _answers(transport.data)
+    answers = split_answers(transport.data)
     assert [status for status, _, _ in answers] == [200, 200, 400]
     assert answers[2][1]["connection"] == "close"
     assert transport.closed
@@ -346,7 +328,7 @@ def test_an_unknown_method_pipelined_behind_an_answer_in_progress_is_handed_over
                 b"POST", PATH.encode(), AUTH_LINE, CUID, JSON_TYPE, b"Content-Length: 2", body=b"{}"
             )
             harness.send(transport, post, HOSTILE["unknown method"], settle=0.2, at_once=True)
-            statuses = [status for status, _, _ in _answers(transport.data)]
+            statuses = [status for status, _, _ in split_answers(transport.data)]
             assert statuses == [200, 405], stack
         finally:
             harness.close()
@@ -358,7 +340,7 @@ def test_one_write_per_answer(harness: Harness) -> None:
     harness.send(transport, GET_HEALTH + GET_HEALTH + GET_HEALTH)
     assert len(transport.writes) == 4
     for write in transport.writes:
-        assert len(_answers(write)) == 1
+        assert len(split_answers(write)) == 1
 
 
 def test_connection_close_when_the_body_is_left_unread(harness: Harness) -> None:
@@ -367,7 +349,7 @@ def test_connection_close_when_the_body_is_left_unread(harness: Harness) -> None
         b"POST", PATH.encode(), b"Authorization: Api-Key wrong", CUID, b"Content-Length: 100000"
     )
     harness.send(transport, head + b"{" * 100)
-    [(status, headers, _)] = _answers(transport.data)
+    [(status, headers, _)] = split_answers(transport.data)
     assert status == 401 and headers["connection"] == "close"
     assert transport.closed
 
@@ -381,7 +363,7 @@ def test_the_header_timeout_closes_a_connection_with_no_complete_head(stack: str
         answered = harness.open()
         harness.send(half, GET_HEALTH[:10], settle=0.15)
         harness.send(answered, GET_HEALTH, settle=0)  # at 0.15 s: the timer starts again
-        assert _answers(answered.data)[0][0] == 200
+        assert split_answers(answered.data)[0][0] == 200
         harness.wait(0.1)  # 0.25 s
         assert silent.closed and half.closed
         assert not answered.closed
