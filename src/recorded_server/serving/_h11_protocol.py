@@ -4,7 +4,6 @@ and where the httptools protocol hands over a connection whose bytes llhttp refu
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 from typing import Any
 
@@ -27,14 +26,6 @@ class EnvelopeH11Protocol(Hardened, H11Protocol):
         self._harden()
 
     # --- the header timeout and the connection cap ------------------------------------------
-
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._after_connection_made()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
-        super().connection_lost(exc)
 
     def data_received(self, data: bytes) -> None:
         super().data_received(data)

@@ -80,14 +80,6 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
 
     # --- the connection ---------------------------------------------------------------------
 
-    def connection_made(self, transport: asyncio.Transport) -> None:  # type: ignore[override]
-        super().connection_made(transport)
-        self._after_connection_made()
-
-    def connection_lost(self, exc: Exception | None) -> None:
-        self._cancel_head_timer()
-        super().connection_lost(exc)
-
     def data_received(self, data: bytes) -> None:
         if self._deferred is not None:  # waiting to hand these bytes to h11
             self._deferred.append(data)

@@ -168,9 +168,11 @@ _reapers: weakref.WeakKeyDictionary[Any, _HeadReaper] = weakref.WeakKeyDictionar
 class Hardened:
     """The hardening both protocol classes add to uvicorn's (a mixin, first in the bases).
 
-    A subclass says when the connection waits for a request head (:meth:`_waiting_for_head`),
-    whether a cycle's request body is still unread (:meth:`_body_unread`), how it closes
-    (:meth:`_close`) and which objects are its cycles (``cycle_types``)."""
+    It arms the header timeout and applies the connection cap in ``connection_made`` (and
+    disarms the timeout in ``connection_lost``) for both. A subclass says when the connection
+    waits for a request head (:meth:`_waiting_for_head`), whether a cycle's request body is
+    still unread (:meth:`_body_unread`), how it closes (:meth:`_close`) and which objects are its
+    cycles (``cycle_types``)."""
 
     header_timeout: ClassVar[float] = limits.DEFAULT_HEADER_TIMEOUT
     max_connections: ClassVar[int] = limits.DEFAULT_MAX_CONNECTIONS
@@ -208,10 +210,15 @@ class Hardened:
 
     # --- the header timeout and the connection cap ------------------------------------------
 
-    def _after_connection_made(self) -> None:
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        super().connection_made(transport)  # type: ignore[misc]  # uvicorn's protocol, next
         self._arm_head_timer()
         if len(self.server_state.connections) > self.max_connections:
             self._make_room()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self._cancel_head_timer()
+        super().connection_lost(exc)  # type: ignore[misc]
 
     def _arm_head_timer(self) -> None:
         self._waiting_since = time.monotonic()
