@@ -27,25 +27,35 @@ __all__ = ["dumps", "dumps_bytes", "json_type"]
 def dumps(value: object, *, sort_keys: bool = False) -> str:
     """JSON text for storage and responses: ASCII-only (so lone surrogates a client escaped
     survive), no NaN/Infinity, compact."""
-    return dumps_bytes(value, sort_keys=sort_keys).decode("ascii")
+    text = _orjson_text(value, sort_keys)
+    if text is None:
+        return (_SORTED_ENCODER if sort_keys else _ENCODER).encode(value)
+    return text.decode("ascii")
 
 
 def dumps_bytes(value: object, *, sort_keys: bool = False) -> bytes:
     """:func:`dumps` as bytes (a response body)."""
+    text = _orjson_text(value, sort_keys)
+    if text is None:
+        return (_SORTED_ENCODER if sort_keys else _ENCODER).encode(value).encode("ascii")
+    return text
+
+
+def _orjson_text(value: object, sort_keys: bool) -> bytes | None:
+    """orjson's text of ``value`` where it is the standard library's, else ``None``."""
     try:
         text = orjson.dumps(value, option=orjson.OPT_SORT_KEYS if sort_keys else 0)
     except (orjson.JSONEncodeError, TypeError):
-        pass
-    else:
-        if (
-            text.isascii()
-            and b"\x7f" not in text
-            and b"0.0000" not in text
-            and not _short_exponent(text)
-            and not (b"null" in text and _has_non_finite(value))
-        ):
-            return text
-    return (_SORTED_ENCODER if sort_keys else _ENCODER).encode(value).encode("ascii")
+        return None
+    if (
+        text.isascii()
+        and b"\x7f" not in text
+        and b"0.0000" not in text
+        and not _short_exponent(text)
+        and not (b"null" in text and _has_non_finite(value))
+    ):
+        return text
+    return None
 
 
 def _short_exponent(text: bytes) -> bool:
