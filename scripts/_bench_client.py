@@ -5,7 +5,9 @@ handler answers a precomputed full profile): build the request (the seed's examp
 send it, and parse the answer. The raw side parses with ``json.loads`` and reads one field; the
 generated client builds its typed models (30 custom attributes, access levels, subscriptions,
 non-subscriptions, and their date-times). Batches of each alternate, and the medians are
-compared, so drift on a shared machine hits both sides alike.
+compared, so drift on a shared machine hits both sides alike. The client reads bodies with
+orjson (``types.parse_json``), so a second line compares it with raw httpx + ``orjson.loads``:
+what the typed models alone cost.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 import httpx
+import orjson
 from _bench_report import Row, fmt_ratio, fmt_us, progress, verdict
 from _bench_server import CREATE_BODY, PROFILE_PATH
 from adapty_profile_client import AuthenticatedClient
@@ -87,8 +90,11 @@ def _transport() -> httpx.MockTransport:
     return httpx.MockTransport(handler)
 
 
-def raw_caller() -> tuple[Callable[[], object], Callable[[], None]]:
-    """One raw call: httpx.Client.post(json=...) then json.loads, as a hand-written caller would."""
+def raw_caller(
+    loads: Callable[[bytes], Any] = json.loads,
+) -> tuple[Callable[[], object], Callable[[], None]]:
+    """One raw call: httpx.Client.post(json=...) then ``loads`` (``json.loads``), as a hand-written
+    caller would."""
     client = httpx.Client(
         base_url=BASE_URL,
         transport=_transport(),
@@ -102,7 +108,7 @@ def raw_caller() -> tuple[Callable[[], object], Callable[[], None]]:
         )
         if response.status_code != 200:
             raise RuntimeError(response.status_code)
-        data: dict[str, Any] = json.loads(response.content)["data"]
+        data: dict[str, Any] = loads(response.content)["data"]
         return data["profile_id"]
 
     return call, client.close
@@ -142,15 +148,19 @@ def run(*, quick: bool) -> list[Row]:
     # before it, and the median of those ratios is reported (robust to a neighbour's burst).
     calls, rounds = (100, 10) if quick else (200, 40)
     raw, close_raw = raw_caller()
+    fast, close_fast = raw_caller(orjson.loads)
     gen, close_gen = client_caller()
     try:
         _batch(raw, calls)  # warm-up: imports, caches
+        _batch(fast, calls)
         _batch(gen, calls)
         raw_times: list[float] = []
+        fast_times: list[float] = []
         gen_times: list[float] = []
         for n in range(rounds):
             raw_times.append(_batch(raw, calls))
             gen_times.append(_batch(gen, calls))
+            fast_times.append(_batch(fast, calls))
             if (n + 1) % max(1, rounds // 4) == 0:
                 progress(
                     f"client round {n + 1}/{rounds}: raw {raw_times[-1] * 1e6:.1f} µs, "
@@ -158,10 +168,13 @@ def run(*, quick: bool) -> list[Row]:
                 )
     finally:
         close_raw()
+        close_fast()
         close_gen()
     raw_us = statistics.median(raw_times) * 1e6
+    fast_us = statistics.median(fast_times) * 1e6
     gen_us = statistics.median(gen_times) * 1e6
     ratio = statistics.median(g / r for g, r in zip(gen_times, raw_times, strict=True))
+    fast_ratio = statistics.median(g / f for g, f in zip(gen_times, fast_times, strict=True))
     progress(f"client: {gen_us:.1f} µs vs raw {raw_us:.1f} µs per call, ratio {ratio:.2f}")
     return [
         Row(
@@ -172,6 +185,13 @@ def run(*, quick: bool) -> list[Row]:
             fmt_ratio(ratio, "x"),
             f"<= {CLIENT_MAX_RATIO:.1f}x",
             verdict(ratio <= CLIENT_MAX_RATIO),
+        ),
+        Row(
+            "client",
+            "create_profile per call, against raw httpx+orjson",
+            fmt_us(gen_us),
+            fmt_us(fast_us) + " raw httpx+orjson",
+            fmt_ratio(fast_ratio, "x"),
         ),
         Row("client", "calls per second", f"{1e6 / gen_us:,.0f}/s", f"{1e6 / raw_us:,.0f}/s"),
     ]

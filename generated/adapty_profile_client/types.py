@@ -1,10 +1,12 @@
 """Contains some shared types for properties"""
 
 import datetime
+import json
 from collections.abc import Mapping, MutableMapping
 from http import HTTPStatus
-from typing import IO, BinaryIO, Generic, Literal, TypeVar
+from typing import IO, Any, BinaryIO, Generic, Literal, TypeVar
 
+import orjson
 from attrs import define
 
 
@@ -77,4 +79,28 @@ def parse_datetime(text: str) -> datetime.datetime:
         return parsed
 
 
-__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_datetime"]
+# An integer of 19 digits or more may lie past 64 bits, which orjson reads as a float. A body
+# holds one where it holds 19 digits in a row: every digit made "0", every other byte " ", then
+# one substring search (a regular expression takes ten times as long).
+_DIGITS_AS_ZEROS = bytes(48 if 48 <= byte <= 57 else 32 for byte in range(256))
+_LONG_DIGITS = b"0" * 19
+
+
+def parse_json(content: bytes) -> Any:
+    """A response body read exactly as ``json.loads(content)`` reads it, usually faster.
+
+    orjson reads it first; the standard library reads what orjson reads otherwise or refuses:
+    any body with 19 digits in a row (orjson keeps integers to 64 bits and reads longer ones
+    as floats, losing digits), and every body orjson refuses (``NaN`` and infinities, numbers
+    past a float's range, lone surrogates, a byte order mark, UTF-16 and UTF-32). Raises what
+    ``json.loads`` raises on a body that is no JSON.
+    """
+    if _LONG_DIGITS not in content.translate(_DIGITS_AS_ZEROS):
+        try:
+            return orjson.loads(content)
+        except orjson.JSONDecodeError:
+            pass
+    return json.loads(content)
+
+
+__all__ = ["UNSET", "File", "FileTypes", "RequestFiles", "Response", "Unset", "parse_datetime", "parse_json"]

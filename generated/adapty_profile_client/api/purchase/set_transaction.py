@@ -10,7 +10,7 @@ from ...models.one_time_purchase_transaction import OneTimePurchaseTransaction
 from ...models.platform import Platform
 from ...models.profile_response import ProfileResponse
 from ...models.subscription_transaction import SubscriptionTransaction
-from ...types import UNSET, Response, Unset
+from ...types import UNSET, Response, Unset, parse_json
 
 
 def _get_kwargs(
@@ -50,32 +50,32 @@ def _parse_response(
     *, client: AuthenticatedClient | Client, response: httpx.Response
 ) -> ErrorResponse | ProfileResponse | None:
     if response.status_code == 200:
-        response_200 = ProfileResponse.from_dict(response.json())
+        response_200 = ProfileResponse.from_dict(parse_json(response.content))
 
         return response_200
 
     if response.status_code == 400:
-        response_400 = ErrorResponse.from_dict(response.json())
+        response_400 = ErrorResponse.from_dict(parse_json(response.content))
 
         return response_400
 
     if response.status_code == 401:
-        response_401 = ErrorResponse.from_dict(response.json())
+        response_401 = ErrorResponse.from_dict(parse_json(response.content))
 
         return response_401
 
     if response.status_code == 404:
-        response_404 = ErrorResponse.from_dict(response.json())
+        response_404 = ErrorResponse.from_dict(parse_json(response.content))
 
         return response_404
 
     if response.status_code == 413:
-        response_413 = ErrorResponse.from_dict(response.json())
+        response_413 = ErrorResponse.from_dict(parse_json(response.content))
 
         return response_413
 
     if response.status_code == 415:
-        response_415 = ErrorResponse.from_dict(response.json())
+        response_415 = ErrorResponse.from_dict(parse_json(response.content))
 
         return response_415
 
