@@ -99,15 +99,18 @@ class _Server(uvicorn.Server):
             print(banner(self._settings, port, self._runtime, self._http), flush=True)
 
 
-GC_FIRST_THRESHOLD = 2_000
+GC_FIRST_THRESHOLD = 20_000
 """The garbage collector's first threshold in ``serve()``'s process (CPython's default is 700).
 
-Each request allocates a few dozen containers and dozens of requests are in flight at once, so
-with the default, young collections run every ~15 requests and promote live request objects,
-and every second or so a full collection stops the loop for ~10 ms: about 12 µs of CPU per POST
-and much of its p99 in the server benchmark; at 2,000 that is roughly halved. Higher values
-save more but let cyclic garbage (an error's traceback holding a 64 KiB body) pile up: at
-10,000 the resilience test's RSS grew by MBs where the default grows by ~0.2 MB."""
+The collector runs when the containers allocated and not yet freed pass the threshold. Each
+request in flight holds a hundred or more (its parsed body, record, answer), so at 64
+connections a threshold of 700 or 2,000 is passed all the time: at 2,000, 70 young collections
+a second of ~0.8 ms each (every one walks the requests in flight) cost the POST benchmark a
+fifth of its throughput. At 20,000 the requests in flight stay below it, and the collector
+hardly runs. That is safe because no request leaves a reference cycle (reference counting
+frees everything it made, on both HTTP stacks, whatever it sends: the storage's failed jobs,
+h11's protocol errors and closed connections were made cycle-free for it), so nothing piles up
+between collections; ``tests/resilience/test_resilience_garbage.py`` holds it."""
 
 
 def _collect_less_often() -> None:

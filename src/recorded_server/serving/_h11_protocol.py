@@ -5,6 +5,7 @@ and where the httptools protocol hands over a connection whose bytes llhttp refu
 from __future__ import annotations
 
 import contextlib
+import traceback
 from typing import Any
 
 import h11
@@ -18,11 +19,29 @@ from recorded_server.serving._protocol_common import (
 )
 
 
+class _Connection(h11.Connection):
+    """h11's connection, whose protocol errors leave no reference cycle behind.
+
+    h11 turns a ``LocalProtocolError`` into the ``RemoteProtocolError`` it raises by re-raising
+    the exception from one of its own methods, whose frame (``self``: the exception) stays in
+    the exception's traceback: a cycle per malformed request, which only the garbage collector
+    frees, with the request's buffers in it. Clearing the traceback's frames breaks it (uvicorn
+    only logs the message)."""
+
+    def next_event(self) -> Any:
+        try:
+            return super().next_event()
+        except h11.RemoteProtocolError as exc:
+            traceback.clear_frames(exc.__traceback__)
+            raise
+
+
 class EnvelopeH11Protocol(Hardened, H11Protocol):
     cycle_types = (RequestResponseCycle,)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        self.conn.__class__ = _Connection  # made by uvicorn: the same object, cycle-free errors
         self._harden()
 
     # --- the header timeout and the connection cap ------------------------------------------
@@ -44,6 +63,9 @@ class EnvelopeH11Protocol(Hardened, H11Protocol):
 
     def _body_unread(self, cycle: Any) -> bool:
         return self.conn.their_state is h11.SEND_BODY
+
+    def _forget_requests(self) -> None:
+        self.scope = self.headers = self.cycle = None  # type: ignore[assignment]
 
     def _close(self) -> None:
         self._cancel_head_timer()

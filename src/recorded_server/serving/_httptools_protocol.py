@@ -307,6 +307,7 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
         self.transport.set_protocol(h11)
         h11.connection_made(self.transport)
         data = chunks[0] if len(chunks) == 1 else b"".join(chunks)
+        self._let_go()  # the connection is h11's now
         if data:
             h11.data_received(data)
 
@@ -337,6 +338,14 @@ class EnvelopeHttpToolsProtocol(Hardened, HttpToolsProtocol):
 
     def _waiting_for_head(self) -> bool:
         return not self._head_done and self._deferred is None and self._idle()
+
+    def _forget_requests(self) -> None:
+        self.scope = self.headers = self.cycle = None  # type: ignore[assignment]
+        self.parser = None  # type: ignore[assignment]  # its callbacks are this protocol's
+        self._since_boundary = None
+        self._deferred = None
+        self.pipeline.clear()  # never started: the connection is gone
+        self._started_in_feed = self._running = self._message_cycle = None
 
     def _body_unread(self, cycle: Any) -> bool:
         return cycle is not None and bool(cycle.more_body)

@@ -208,6 +208,11 @@ class Hardened:
     def _close(self) -> None:  # pragma: no cover - overridden
         raise NotImplementedError
 
+    def _forget_requests(self) -> None:  # pragma: no cover - overridden
+        """Drop what the protocol keeps of the connection's requests: their scope, headers,
+        cycles and bytes (uvicorn's attributes, and the protocol's own)."""
+        raise NotImplementedError
+
     # --- the header timeout and the connection cap ------------------------------------------
 
     def connection_made(self, transport: asyncio.BaseTransport) -> None:
@@ -219,6 +224,17 @@ class Hardened:
     def connection_lost(self, exc: Exception | None) -> None:
         self._cancel_head_timer()
         super().connection_lost(exc)  # type: ignore[misc]
+        self._let_go()
+
+    def _let_go(self) -> None:
+        """Drop what this protocol holds, now that the connection is no longer its own.
+
+        ``self.app`` is a method of the protocol and the drop extension's closure holds another:
+        cycles that would keep a closed connection, with its last request and its buffers, until
+        the garbage collector finds them, and ``serve()`` runs it rarely. An app still running
+        holds its own references (its cycle's app, scope and connection)."""
+        self.app = self._inner_app = None  # type: ignore[assignment]  # never called again
+        self._forget_requests()
 
     def _arm_head_timer(self) -> None:
         self._waiting_since = time.monotonic()
