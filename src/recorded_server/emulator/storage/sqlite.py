@@ -345,41 +345,30 @@ class Storage:
             _resolve([(job, None, StorageClosed("the storage is closed")) for job in batch])
             self._busy = False
             return
-        if self._committer is None:
-            self._finish(loop, self._execute_and_commit(batch))
-        else:
-            # in a box the thread empties: the executor's work item, whose frame a failed
-            # job's traceback reaches, then holds no batch (see _forget_batches)
-            self._committer.submit(self._write_and_hand_back, loop, [batch])
-
-    def _execute_and_commit(self, batch: list[_Job]) -> list[_Outcome]:
         outcomes = self._execute(batch)
         if outcomes is None:  # the transaction could not even start
-            return [(job, None, StorageFailure("database is locked")) for job in batch]
-        return self._commit_or_fail(outcomes)
+            self._finish(loop, [(job, None, StorageFailure("database is locked")) for job in batch])
+        elif self._committer is None:
+            self._finish(loop, self._commit_or_fail(outcomes))
+        else:
+            self._committer.submit(self._commit_and_hand_back, loop, outcomes)
 
-    def _write_and_hand_back(self, loop: asyncio.AbstractEventLoop, box: list[Any]) -> None:
-        """In the commit thread: run the batch's jobs, commit, and hand the outcomes to the
-        loop in one callback. The jobs run here, not on the loop: SQLite lets go of the GIL
-        while it works, so the loop answers other requests meanwhile; and one
-        ``call_soon_threadsafe`` is one trip through the loop's queue (``run_in_executor``
-        takes two, each behind every request ready to run: milliseconds at 64 connections)."""
-        batch = box.pop()
+    def _commit_and_hand_back(
+        self, loop: asyncio.AbstractEventLoop, outcomes: list[_Outcome]
+    ) -> None:
+        """In the commit thread: commit, then hand the outcomes to the loop in one callback
+        (``run_in_executor`` takes two trips through the loop's queue, each behind every
+        request ready to run: at 64 connections, milliseconds between two commits)."""
         try:
-            done = self._execute_and_commit(batch)
-        except BaseException:  # pragma: no cover - _execute and _commit_or_fail answer all
+            committed = self._commit_or_fail(outcomes)
+        except BaseException:  # pragma: no cover - _commit_or_fail answers every failure
             failure = StorageFailure("the commit did not complete")
-            done = [(job, None, failure) for job in batch]
-        # Back through the box: this frame may still be running when a job's exception reaches
-        # its request (so _forget_batches cannot clear it), and it must hold nothing by then.
-        del batch
-        box.append(done)
-        del done
+            committed = [(job, None, failure) for job, _, _ in outcomes]
         with contextlib.suppress(RuntimeError):  # pragma: no cover - the loop is closed
-            loop.call_soon_threadsafe(self._committed, loop, box)
+            loop.call_soon_threadsafe(self._committed, loop, committed)
 
-    def _committed(self, loop: asyncio.AbstractEventLoop, box: list[list[_Outcome]]) -> None:
-        self._finish(loop, box.pop(), next_at_once=True)
+    def _committed(self, loop: asyncio.AbstractEventLoop, outcomes: list[_Outcome]) -> None:
+        self._finish(loop, outcomes, next_at_once=True)
 
     def _finish(
         self,
@@ -598,8 +587,7 @@ def _resolve(items: list[_Outcome]) -> None:
 def _forget_batches(exc: BaseException) -> None:
     """Clear the locals of the finished batch frames that ``exc``'s traceback (or a cause's)
     reaches: the ``_execute`` frame where a job's exception was caught, and the batch frames
-    that called it (``_execute_and_commit``, ``_write_and_hand_back`` or ``_run_batch``,
-    ``_finish``, ``_committed``).
+    that called it (``_run_batch``, ``_finish``, ``_committed``).
 
     Those frames hold the batch, whose futures hold the exception: a reference cycle per failed
     job (every 409) that only the full garbage collection frees, in pauses of hundreds of
@@ -628,14 +616,7 @@ def _forget_batches(exc: BaseException) -> None:
 _EXECUTE_CODE = Storage._execute.__code__
 _BATCH_CODES = frozenset(
     method.__code__
-    for method in (
-        Storage._execute,
-        Storage._execute_and_commit,
-        Storage._write_and_hand_back,
-        Storage._run_batch,
-        Storage._finish,
-        Storage._committed,
-    )
+    for method in (Storage._execute, Storage._run_batch, Storage._finish, Storage._committed)
 )
 
 
