@@ -459,3 +459,31 @@ def test_both_stacks_answer_alike_behind_another_request_in_the_same_chunk(
     answers = {stack: _comparable(_run(stack, *chunks)) for stack in STACKS}
     assert answers["httptools"] == answers["h11"]
     assert answers["h11"][0][0] == 200
+
+
+def test_a_body_that_came_with_its_head_is_read_without_a_timer(
+    harness: Harness, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # recorded_server.serving.body_received: the timeout is armed only for a body still coming
+    armed: list[float] = []
+    real_timeout = asyncio.timeout
+
+    def counting_timeout(delay: float | None) -> Any:
+        armed.append(0.0 if delay is None else delay)
+        return real_timeout(delay)
+
+    monkeypatch.setattr(asyncio, "timeout", counting_timeout)
+    content = b'{"first_name": "Ann"}'
+
+    def create(who: bytes) -> bytes:
+        length = f"Content-Length: {len(content)}".encode()
+        return _request(b"POST", PATH.encode(), AUTH_LINE, who, JSON_TYPE, length)
+
+    transport = harness.open()
+    harness.send(transport, create(b"adapty-customer-user-id: one-piece") + content)
+    assert [status for status, _, _ in split_answers(transport.data)] == [200]
+    assert armed == []
+    harness.send(transport, create(b"adapty-customer-user-id: two-pieces") + content[:5])
+    harness.send(transport, content[5:])
+    assert [status for status, _, _ in split_answers(transport.data)] == [200, 200]
+    assert len(armed) == 1

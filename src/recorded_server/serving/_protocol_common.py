@@ -13,6 +13,7 @@ import weakref
 from typing import TYPE_CHECKING, Any, ClassVar
 
 from recorded_server.serving import errors, limits
+from recorded_server.serving.body_received import BODY_RECEIVED_EXTENSION, whole_body_received
 from recorded_server.serving.dropping import with_drop_extension
 from recorded_server.serving.ids import new_request_id
 from recorded_server.serving.jsontext import dumps
@@ -187,7 +188,9 @@ class Hardened:
     def _harden(self) -> None:
         """Called at the end of ``__init__``."""
         # the app may close this connection without an answer (recorded_server.serving.dropping)
-        self._inner_app = with_drop_extension(self.app, self._close_transport)
+        self._inner_app = with_drop_extension(
+            self.app, self._close_transport, {BODY_RECEIVED_EXTENSION: whole_body_received}
+        )
         self.app = self._guarded_app
         self._head_armed = False
         """Waiting for a request head since ``_waiting_since`` (see :class:`_HeadReaper`)."""

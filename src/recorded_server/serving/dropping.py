@@ -14,7 +14,7 @@ raised instead: the nearest thing it has to a dropped connection.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Final
 
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -28,12 +28,16 @@ class ConnectionDropped(Exception):
     """Raised to an in-process ASGI harness when a fault drops the connection."""
 
 
-def with_drop_extension(app: ASGIApp, close: Callable[[], None]) -> ASGIApp:
-    """``app`` with ``close`` (which closes this connection's transport) in every HTTP scope."""
+def with_drop_extension(
+    app: ASGIApp, close: Callable[[], None], also: Mapping[str, object] | None = None
+) -> ASGIApp:
+    """``app`` with ``close`` (which closes this connection's transport) in every HTTP scope,
+    and the extensions in ``also`` (added in the same step)."""
+    added = {**(also or {}), DROP_EXTENSION: close}
 
     async def app_with_drop(scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http":
-            scope["extensions"] = {**scope.get("extensions", {}), DROP_EXTENSION: close}
+            scope["extensions"] = {**scope.get("extensions", {}), **added}
         await app(scope, receive, send)
 
     return app_with_drop

@@ -18,6 +18,7 @@ from recorded_server.emulator.rules.headers import (
 )
 from recorded_server.emulator.storage import Conflict, NotFound, StorageFailure
 from recorded_server.serving import errors
+from recorded_server.serving.body_received import body_received_check
 from recorded_server.serving.jsontext import dumps_bytes
 
 log = logging.getLogger("recorded_server.storage")
@@ -59,7 +60,12 @@ async def json_body(request: Request, max_body: int) -> object:
     """The request's JSON body, after the checks that come before it: 415, then 413."""
     headers = request.scope["headers"]
     check_content_type(first_header(headers, b"content-type"))
-    raw = await read_body(request.receive, first_header(headers, b"content-length"), max_body)
+    raw = await read_body(
+        request.receive,
+        first_header(headers, b"content-length"),
+        max_body,
+        received=body_received_check(request.scope),
+    )
     return parse_json(raw)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import math
+from collections.abc import Callable
 
 from starlette.types import Receive
 
@@ -12,13 +13,19 @@ from recorded_server.serving import errors, limits
 
 
 async def read_body(
-    receive: Receive, content_length: bytes | None, max_body: int, timeout: float | None = None
+    receive: Receive,
+    content_length: bytes | None,
+    max_body: int,
+    timeout: float | None = None,
+    received: Callable[[Receive], bool] | None = None,
 ) -> bytes:
     """The whole body, or 413 without reading past ``max_body`` bytes.
 
     A declared ``Content-Length`` over the limit is refused before any byte is read; a chunked
     body is counted as it streams and refused as soon as it passes the limit. A body that has not
     arrived after ``timeout`` seconds (``limits.BODY_READ_TIMEOUT`` by default) gets 408.
+    ``received`` (the server's :mod:`~recorded_server.serving.body_received` extension) says
+    when the whole body is already there: it is then read without arming the timeout.
     """
     if content_length is not None:
         try:
@@ -27,6 +34,8 @@ async def read_body(
             declared = -1  # the HTTP server rejects these first; be safe anyway
         if declared > max_body:
             raise errors.too_large(max_body)
+    if received is not None and received(receive):
+        return await _receive_all(receive, max_body)  # returns at once: nothing to time
     seconds = limits.BODY_READ_TIMEOUT if timeout is None else timeout
     try:
         async with asyncio.timeout(seconds):
