@@ -479,6 +479,61 @@ def test_a_records_answer_is_its_response_data_as_json(now_ms: int) -> None:
         assert answer_body(kept, app_id, now_ms) == expected.encode()
 
 
+async def test_a_wal_past_its_limit_is_caught_up_after_a_commit_and_starts_over(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Under steady writes a passive checkpoint never finds the WAL wholly copied, so SQLite
+    never starts it over: the commit thread copies the rest right after a COMMIT once the WAL is
+    past its limit, and the next write starts the WAL from its first frame (its file cut back to
+    the limit). No background checkpoint runs here, so without the catch-up the WAL only grows."""
+    monkeypatch.setattr(sqlite_storage, "CHECKPOINT_INTERVAL", 3600.0)
+    monkeypatch.setattr(sqlite_storage, "WAL_RESET_FRAMES", 10)
+    db = tmp_path / "s.sqlite3"
+    wal = tmp_path / "s.sqlite3-wal"
+    storage = storage_api.Storage.open(str(db))
+    try:
+        big = {"first_name": "x" * 2000}
+        await storage.insert(ProfileRecord(profile_id=pid(0), customer_user_id=None, fields=big))
+        storage._checkpoint()  # a background checkpoint finds the WAL within its limit
+        assert not storage._wal_reset_due
+        for n in range(1, 300):
+            await storage.insert(
+                ProfileRecord(profile_id=pid(n), customer_user_id=None, fields=big)
+            )
+        grown = wal.stat().st_size
+        assert grown > 20 * 10 * 4096
+        storage._wal_reset_due = True  # what a background checkpoint past the limit sets
+        for n in range(300, 302):
+            await storage.insert(
+                ProfileRecord(profile_id=pid(n), customer_user_id=None, fields=big)
+            )
+        assert not storage._wal_reset_due
+        assert wal.stat().st_size <= 10 * 4096 + 4 * 4096
+        assert len(await storage.all()) == 302
+    finally:
+        storage.close()
+    reopened = storage_api.Storage.open(str(db))
+    try:
+        assert len(await reopened.all()) == 302
+    finally:
+        reopened.close()
+
+
+def test_a_background_checkpoint_asks_for_a_catch_up_past_the_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_storage, "CHECKPOINT_INTERVAL", 3600.0)
+    monkeypatch.setattr(sqlite_storage, "WAL_RESET_FRAMES", 10)
+    storage = storage_api.Storage.open(str(tmp_path / "s.sqlite3"))
+    try:
+        for n in range(40):
+            storage.put_state_blocking(f"k{n}", json.dumps("x" * 3000))
+        storage._checkpoint()
+        assert storage._wal_reset_due
+    finally:
+        storage.close()
+
+
 async def test_a_file_is_checkpointed_in_the_background_not_in_a_commit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
