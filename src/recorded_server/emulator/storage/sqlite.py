@@ -464,9 +464,10 @@ class Storage:
     def _catch_up_wal(self) -> None:
         """In the commit thread, right after a COMMIT, when the WAL has grown past
         :data:`WAL_RESET_FRAMES`: copy what the last background checkpoint left (the frames
-        written while it ran: a few hundred) with no write in between, so the WAL is then wholly
-        in the database file and the next write transaction starts it over. The batch waiting
-        for this hand-back waits for that copy: a few milliseconds, once every 64 MiB of WAL."""
+        written since it started) with no write in between, so the WAL is then wholly in the
+        database file and the next write transaction starts it over. The batch waiting for this
+        hand-back waits for that copy: 5 to 24 ms, about every 1.7 s of creates at 64
+        connections (measured), once per 64 MiB of WAL."""
         self._wal_reset_due = False
         try:
             row = self._writer.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()
