@@ -7,6 +7,7 @@ import dataclasses
 import gc
 import json
 import sqlite3
+import time
 import weakref
 from pathlib import Path
 from typing import Any
@@ -494,6 +495,7 @@ async def test_a_wal_past_its_limit_is_caught_up_after_a_commit_and_starts_over(
     try:
         big = {"first_name": "x" * 2000}
         await storage.insert(ProfileRecord(profile_id=pid(0), customer_user_id=None, fields=big))
+        _wait_for_background_checkpoint(storage)  # the first commit starts one
         storage._checkpoint()  # a background checkpoint finds the WAL within its limit
         assert not storage._wal_reset_due
         for n in range(1, 300):
@@ -519,6 +521,13 @@ async def test_a_wal_past_its_limit_is_caught_up_after_a_commit_and_starts_over(
         reopened.close()
 
 
+def _wait_for_background_checkpoint(storage: storage_api.Storage) -> None:
+    deadline = time.monotonic() + 10
+    while storage._checkpointing and time.monotonic() < deadline:
+        time.sleep(0.005)
+    assert not storage._checkpointing
+
+
 def test_a_background_checkpoint_asks_for_a_catch_up_past_the_limit(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -528,6 +537,7 @@ def test_a_background_checkpoint_asks_for_a_catch_up_past_the_limit(
     try:
         for n in range(40):
             storage.put_state_blocking(f"k{n}", json.dumps("x" * 3000))
+        _wait_for_background_checkpoint(storage)  # the first commit starts one
         storage._checkpoint()
         assert storage._wal_reset_due
     finally:
