@@ -63,6 +63,8 @@ def test_the_text_is_the_standard_librarys(value: object, sort_keys: bool) -> No
         ("a", 1),
         "3fa85f64-5717-4562-b3fc-2c963f66afa6e-1",
         "1e-7,",
+        ["ae-1,", 1e-7],  # the first look-alike is no number; the second is orjson's
+        {"k": "xe-2}", "v": 3e-8},
         {"a": None, "b": 0.5},
     ],
 )

@@ -118,3 +118,57 @@ async def test_request_ids_stay_unique_under_concurrency(api: Target) -> None:
     )
     ids = {assert_request_id(r) for r in responses}
     assert len(ids) == 50
+
+
+# --- the profile path's own way through the app ---------------------------------------------
+
+
+async def test_the_profile_path_goes_through_the_apps_middleware_as_configured() -> None:
+    """The profile path skips Starlette's router, not the app's middleware: a layer swapped
+    into ``user_middleware`` before the first request (as the mutants do) sees profile
+    requests as well as the others."""
+    import httpx
+    from starlette.middleware import Middleware
+    from starlette.types import ASGIApp, Receive, Scope, Send
+
+    from recorded_server.emulator.app import create_app
+    from recorded_server.emulator.settings import Settings
+
+    seen: list[str] = []
+
+    class Seen:
+        def __init__(self, app: ASGIApp) -> None:
+            self.app = app
+
+        async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+            seen.append(scope["path"])
+            await self.app(scope, receive, send)
+
+    app = create_app(Settings(db=":memory:"))
+    app.user_middleware = [*app.user_middleware, Middleware(Seen)]
+    transport = httpx.ASGITransport(app=app)
+    async with (
+        app.router.lifespan_context(app),
+        httpx.AsyncClient(transport=transport, base_url="http://test") as client,
+    ):
+        created = await client.post(PATH, headers=who("mw"), json={})
+        health = await client.get("/_recorded/health")
+    assert (created.status_code, health.status_code) == (200, 200)
+    assert seen == [PATH, "/_recorded/health"]
+
+
+def test_a_json_bytes_response_has_starlettes_headers() -> None:
+    from starlette.responses import Response
+
+    from recorded_server.emulator.endpoints._common import JSONBytesResponse
+
+    for body, status in ((b'{"data":{}}', 200), (b"", 201), (b"{}" * 5000, 400)):
+        ours = JSONBytesResponse(body, status)
+        theirs = Response(body, status_code=status, media_type="application/json")
+        assert (ours.status_code, ours.body, ours.raw_headers, ours.background) == (
+            theirs.status_code,
+            theirs.body,
+            theirs.raw_headers,
+            theirs.background,
+        )
+        assert ours.headers == theirs.headers

@@ -424,14 +424,72 @@ def test_sqlite_errors_are_described_with_a_remedy() -> None:
     )
 
 
-async def test_a_read_is_kept_until_the_database_changes(storage: storage_api.Storage) -> None:
+async def test_a_read_is_kept_until_the_database_changes(
+    storage: storage_api.Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    queried: list[Lookup] = []
+    select = sqlite_storage._select
+
+    def counted(conn: sqlite3.Connection, lookup: Lookup, parsed: Any) -> ProfileRecord | None:
+        queried.append(lookup)
+        return select(conn, lookup, parsed)
+
+    monkeypatch.setattr(sqlite_storage, "_select", counted)
     await storage.insert(record(pid(1), "c1"))
     first = await storage.get(Lookup("customer_user_id", "c1"))
     assert first is not None
     assert await storage.get(Lookup("customer_user_id", "c1")) is first  # kept
+    assert len(queried) == 1
     await storage.insert(record(pid(2), "c2"))  # any write: every kept record goes
     again = await storage.get(Lookup("customer_user_id", "c1"))
-    assert again is not None and again is not first and again == first
+    assert len(queried) == 2  # queried again
+    assert again == first
+
+
+async def test_a_row_read_back_as_written_is_not_parsed_again(
+    storage: storage_api.Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The record an update stored comes back from the next read or update of its row without
+    its JSON being parsed; a row whose text changed is parsed afresh."""
+    parses: list[str] = []
+    from_document = ProfileRecord.from_document
+
+    def counted(profile_id: str, customer_user_id: str | None, document: str) -> ProfileRecord:
+        parses.append(profile_id)
+        return from_document(profile_id, customer_user_id, document)
+
+    monkeypatch.setattr(ProfileRecord, "from_document", staticmethod(counted))
+    await storage.insert(record(pid(1), "c1"))
+    named = Lookup("profile_id", pid(1))
+
+    def renamed(stored: ProfileRecord) -> ProfileRecord:
+        return dataclasses.replace(stored, fields={**stored.fields, "first_name": "Ann"})
+
+    updated = await storage.update(named, renamed)
+    assert parses == [pid(1)]  # the created row, read for the first time
+    again = await storage.update(named, renamed)
+    assert again == updated and again is not updated
+    read = await storage.get(named)
+    assert read is again  # what the last write stored, as it stored it
+    assert parses == [pid(1)]
+    await storage.write(
+        lambda conn: conn.execute("UPDATE profiles SET document = replace(document, 'Ann', 'Bob')")
+    )
+    changed = await storage.get(named)
+    assert changed is not None and changed.fields["first_name"] == "Bob"
+    assert parses == [pid(1), pid(1)]
+
+
+async def test_the_parsed_documents_are_bounded(
+    storage: storage_api.Storage, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(sqlite_storage, "PARSED_DOCUMENTS_SIZE", 3)
+    for n in range(10):
+        await storage.insert(record(pid(n), f"c{n}"))
+    for n in range(10):
+        got = await storage.get(Lookup("customer_user_id", f"c{n}"))
+        assert got is not None and got.profile_id == pid(n)
+        assert len(storage._parsed._by_id) <= 3
 
 
 async def test_a_kept_read_sees_a_write_from_another_connection(tmp_path: Path) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.middleware import Middleware
@@ -36,23 +38,42 @@ def _http_error(request: Request, exc: Exception) -> Response:
     )
 
 
-class _DirectPaths:
-    """The innermost middleware: a request for one of ``paths`` goes straight to its endpoint,
-    past Starlette's exception middleware, router and route (an endpoint of these paths answers
-    every method and every error itself: :class:`~.endpoints._common.Methods`); any other
-    request goes on to them. About a fifth of the app's instructions for a GET of a profile."""
+class _App(Starlette):
+    """Starlette, with the paths in ``direct`` served past its own layers: a request for one of
+    them goes through the app's middleware (``user_middleware``, the same classes and arguments,
+    built beside Starlette's stack) straight to its endpoint, past Starlette's server-error
+    middleware, exception middleware, router and route. An endpoint of these paths answers every
+    method and every error itself (:class:`~.endpoints._common.Methods`), and
+    :class:`~.middleware.request_log.RequestLogMiddleware` answers what escapes it with the
+    enveloped 500, as the server-error middleware would. Any other request takes Starlette's
+    way. The same request costs a tenth fewer instructions on a GET of a profile."""
 
-    def __init__(self, app: ASGIApp, paths: dict[str, ASGIApp]) -> None:
-        self.app = app
-        self.paths = paths
+    def __init__(self, *, direct: dict[str, ASGIApp], **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.direct = direct
+        self._direct_stacks: dict[str, ASGIApp] = {}
+
+    def build_middleware_stack(self) -> ASGIApp:
+        stack = super().build_middleware_stack()
+        direct: dict[str, ASGIApp] = {}
+        for path, endpoint in self.direct.items():
+            app = endpoint
+            for cls, args, kwargs in reversed(self.user_middleware):
+                app = cls(app, *args, **kwargs)
+            direct[path] = app
+        self._direct_stacks = direct
+        return stack
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        scope["app"] = self
+        if self.middleware_stack is None:
+            self.middleware_stack = self.build_middleware_stack()
         if scope["type"] == "http":
-            endpoint = self.paths.get(scope["path"])
-            if endpoint is not None:
-                await endpoint(scope, receive, send)
+            direct = self._direct_stacks.get(scope["path"])
+            if direct is not None:
+                await direct(scope, receive, send)
                 return
-        await self.app(scope, receive, send)
+        await self.middleware_stack(scope, receive, send)
 
 
 def create_app(settings: Settings | None = None) -> Starlette:
@@ -60,7 +81,8 @@ def create_app(settings: Settings | None = None) -> Starlette:
     request when the harness runs no lifespan) and closes with it."""
     settings = settings if settings is not None else Settings()
     runtime = Runtime(settings)
-    app = Starlette(
+    app = _App(
+        direct={PROFILE_PATH: profile_endpoint},
         routes=[
             Route(PROFILE_PATH, profile_endpoint),
             *purchase_routes,
@@ -75,7 +97,6 @@ def create_app(settings: Settings | None = None) -> Starlette:
             ),
             Middleware(ApiKeyMiddleware, api_key=settings.api_key),
             Middleware(FaultMiddleware, runtime=runtime),
-            Middleware(_DirectPaths, paths={PROFILE_PATH: profile_endpoint}),
         ],
         exception_handlers={errors.ApiError: _api_error, HTTPException: _http_error},
         lifespan=runtime.lifespan,

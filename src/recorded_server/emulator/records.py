@@ -96,8 +96,8 @@ class ProfileRecord:
         return self._segment_hash
 
     def _compute_segment_hash(self) -> str:
-        material = dumps([self.fields, list(self.custom_attributes.items())], sort_keys=True)
-        return hashlib.blake2b(material.encode(), digest_size=8).hexdigest()
+        material = dumps_bytes([self.fields, list(self.custom_attributes.items())], sort_keys=True)
+        return hashlib.blake2b(material, digest_size=8).hexdigest()
 
     def attribute_items(self) -> list[JSONObject]:
         return [{"key": k, "value": v} for k, v in self.custom_attributes.items()]

@@ -62,10 +62,13 @@ def _short_exponent(text: bytes) -> bool:
     """Whether ``text`` may hold orjson's one-digit negative exponent (``1e-7``: the standard
     library writes ``1e-07``): a digit, ``e-``, one digit, and what ends a number in compact
     JSON (a comma, a bracket, a brace, the end)."""
-    return any(
-        found.start() > 0 and text[found.start() - 1] in _DIGITS
-        for found in _EXPONENT_END.finditer(text)
-    )
+    found = _EXPONENT_END.search(text)  # rarely anything: the usual text is scanned once
+    while found is not None:
+        at = found.start()
+        if at > 0 and text[at - 1] in _DIGITS:
+            return True
+        found = _EXPONENT_END.search(text, at + 1)
+    return False
 
 
 _EXPONENT_END = re.compile(rb"e-[0-9](?:[,\]}]|\Z)")

@@ -69,5 +69,22 @@ async def json_body(request: Request, max_body: int) -> object:
     return parse_json(raw)
 
 
+class JSONBytesResponse(Response):
+    """A ``Response`` of JSON text already made: the headers ``Response`` would give it
+    (``content-length``, then ``content-type: application/json``), made directly instead of by
+    its header logic for any media type and any extra headers (a few µs off every answer)."""
+
+    media_type = "application/json"
+
+    def __init__(self, body: bytes, status_code: int = 200) -> None:
+        self.status_code = status_code
+        self.background = None
+        self.body = body
+        self.raw_headers = [
+            (b"content-length", b"%d" % len(body)),
+            (b"content-type", b"application/json"),
+        ]
+
+
 def json_response(value: object, status: int = 200) -> Response:
-    return Response(dumps_bytes(value), status_code=status, media_type="application/json")
+    return JSONBytesResponse(dumps_bytes(value), status)

@@ -16,7 +16,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 
 from recorded_server.emulator import profiles
-from recorded_server.emulator.endpoints._common import Methods, json_body
+from recorded_server.emulator.endpoints._common import JSONBytesResponse, Methods, json_body
 from recorded_server.emulator.profiles import new_profile, updated_profile
 from recorded_server.emulator.records import ProfileRecord, answer_body
 from recorded_server.emulator.rules.headers import Identity, identity
@@ -39,7 +39,7 @@ def _lookup(who: Identity) -> Lookup:
 
 def _answer(runtime: Runtime, record: ProfileRecord) -> Response:
     body = answer_body(record, runtime.settings.app_id, runtime.clock.now_ms())
-    return Response(body, media_type="application/json")
+    return JSONBytesResponse(body)
 
 
 async def create_profile(request: Request) -> Response:

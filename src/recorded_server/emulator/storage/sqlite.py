@@ -55,6 +55,8 @@ starts a WAL over from its first frame then: it grew by about 5 KB a create with
 after 25 s of creates at 64 connections), and reads and writes slowed as it grew."""
 READ_CACHE_SIZE = 4096
 """Most profiles :meth:`Storage.get` keeps (all are dropped when it is full, and on any change)."""
+PARSED_DOCUMENTS_SIZE = 4096
+"""Most parsed documents :class:`_ParsedDocuments` remembers (all are forgotten when it is full)."""
 OPEN_BUSY_TIMEOUT_MS = 10_000
 """How long opening waits for another process's lock on the database file."""
 WRITE_BUSY_TIMEOUT_MS = 200
@@ -134,6 +136,36 @@ def _connect(path: str) -> sqlite3.Connection:
     return conn
 
 
+class _ParsedDocuments:
+    """:meth:`ProfileRecord.from_document`, remembered: the record last read from or written as
+    each profile's stored row (its ``customer_user_id`` and document text). A row read back
+    with exactly that text is that record again, without parsing its JSON (a PATCH reads the
+    row the one before it wrote; a read after an update reads what the update stored). A record
+    is never changed once made (writes make new ones), so handing the same one out again is
+    safe; a text that differs by one byte is parsed afresh. Creates are not remembered (most
+    are not read back at once, and thousands of records kept alive cost every create more
+    than a first read's parse saves). Used on the event loop only."""
+
+    __slots__ = ("_by_id",)
+
+    def __init__(self) -> None:
+        self._by_id: dict[str, tuple[str | None, str, ProfileRecord]] = {}
+
+    def record(self, profile_id: str, customer_user_id: str | None, document: str) -> ProfileRecord:
+        known = self._by_id.get(profile_id)
+        if known is not None and known[1] == document and known[0] == customer_user_id:
+            return known[2]
+        record = ProfileRecord.from_document(profile_id, customer_user_id, document)
+        self.remember(record, document)
+        return record
+
+    def remember(self, record: ProfileRecord, document: str) -> None:
+        """``record`` is what ``document`` (its stored text) parses to."""
+        if len(self._by_id) >= PARSED_DOCUMENTS_SIZE:
+            self._by_id.clear()
+        self._by_id[record.profile_id] = (record.customer_user_id, document, record)
+
+
 class Storage:
     """The profile store; open it with :meth:`open`, close it with :meth:`close`."""
 
@@ -149,6 +181,7 @@ class Storage:
         self._kept: dict[Lookup, ProfileRecord] = {}
         """:meth:`get`'s records, valid while the database is at ``_kept_version``."""
         self._kept_version = -1
+        self._parsed = _ParsedDocuments()
         self._writes = 0
         """Write transactions begun (the in-memory database's version)."""
         self._committer: concurrent.futures.ThreadPoolExecutor | None = None
@@ -505,7 +538,7 @@ class Storage:
             record = kept.get(lookup)
             if record is not None:
                 return record
-        record = _select(conn, lookup)
+        record = _select(conn, lookup, self._parsed)
         if record is not None:
             kept[lookup] = record
         return record
@@ -518,7 +551,7 @@ class Storage:
         ``change`` runs in the writer thread and may raise any exception, in which case nothing is
         written.
         """
-        return await self.write(lambda conn: _update(conn, lookup, change))
+        return await self.write(lambda conn: _update(conn, lookup, change, self._parsed))
 
     async def attach(
         self,
@@ -535,7 +568,9 @@ class Storage:
         Jobs run one at a time, so of two concurrent attaches the second sees the first's
         ``customer_user_id`` stored.
         """
-        return await self.write(lambda conn: _attach(conn, profile_id, customer_user_id, change))
+        return await self.write(
+            lambda conn: _attach(conn, profile_id, customer_user_id, change, self._parsed)
+        )
 
     async def delete(self, lookup: Lookup) -> bool:
         """Delete one profile; False when it did not exist."""
@@ -673,14 +708,16 @@ def _insert(conn: sqlite3.Connection, row: tuple[str, str | None, str]) -> None:
         raise _conflict(exc) from None
 
 
-def _select(conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
+def _select(
+    conn: sqlite3.Connection, lookup: Lookup, parsed: _ParsedDocuments
+) -> ProfileRecord | None:
     rows = conn.execute(
         f"SELECT {_COLUMNS} FROM profiles WHERE {lookup.column} = ?", (lookup.value,)
     ).fetchall()
     if not rows:
         return None
     profile_id, customer_user_id, document = rows[0]
-    return ProfileRecord.from_document(profile_id, customer_user_id, document)
+    return parsed.record(profile_id, customer_user_id, document)
 
 
 def _select_all(conn: sqlite3.Connection) -> list[ProfileRecord]:
@@ -695,16 +732,21 @@ def _select_page(conn: sqlite3.Connection, offset: int, limit: int) -> list[Prof
 
 
 def _update(
-    conn: sqlite3.Connection, lookup: Lookup, change: Callable[[ProfileRecord], ProfileRecord]
+    conn: sqlite3.Connection,
+    lookup: Lookup,
+    change: Callable[[ProfileRecord], ProfileRecord],
+    parsed: _ParsedDocuments,
 ) -> ProfileRecord:
-    record = _select(conn, lookup)
+    record = _select(conn, lookup, parsed)
     if record is None:
         raise NotFound
     result = change(record)
+    document = result.document()
     conn.execute(
         "UPDATE profiles SET document = ?, updated_ms = ? WHERE profile_id = ?",
-        (result.document(), _now_ms(), record.profile_id),
+        (document, _now_ms(), record.profile_id),
     )
+    parsed.remember(result, document)
     return result
 
 
@@ -713,8 +755,9 @@ def _attach(
     profile_id: str,
     customer_user_id: str,
     change: Callable[[ProfileRecord], ProfileRecord],
+    parsed: _ParsedDocuments,
 ) -> ProfileRecord:
-    record = _select(conn, Lookup("profile_id", profile_id))
+    record = _select(conn, Lookup("profile_id", profile_id), parsed)
     if record is None:
         raise NotFound
     owner = conn.execute(
@@ -723,14 +766,16 @@ def _attach(
     if owner is not None and owner[0] != profile_id:
         raise Conflict("customer_user_id")
     result = change(record)
+    document = result.document()
     try:
         conn.execute(
             "UPDATE profiles SET customer_user_id = ?, document = ?, updated_ms = ? "
             "WHERE profile_id = ?",
-            (result.customer_user_id, result.document(), _now_ms(), record.profile_id),
+            (result.customer_user_id, document, _now_ms(), record.profile_id),
         )
     except sqlite3.IntegrityError as exc:
         raise _conflict(exc) from None
+    parsed.remember(result, document)
     return result
 
 
