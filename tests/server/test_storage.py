@@ -494,7 +494,7 @@ async def test_the_parsed_documents_are_bounded(
 
 async def test_a_kept_read_sees_a_write_from_another_connection(tmp_path: Path) -> None:
     """Another process writing the same file (not a supported setup, but not a stale read
-    either): SQLite's data_version moves, and the next read queries again."""
+    either): the wal-index header moves, and the next read queries again."""
     db = tmp_path / "s.sqlite3"
     storage = storage_api.Storage.open(str(db))
     try:
@@ -630,3 +630,58 @@ async def test_a_file_is_checkpointed_in_the_background_not_in_a_commit(
         assert len(await reopened.all()) == 100
     finally:
         reopened.close()
+
+
+# --- the wal-index header: a kept read without a statement -------------------------------------
+
+
+async def test_a_kept_read_of_a_file_database_runs_no_statement(tmp_path: Path) -> None:
+    """A kept read looks at the wal-index header instead of asking ``PRAGMA data_version``
+    (whose read transaction costs two ``fcntl`` calls); a commit still drops it."""
+    storage = storage_api.Storage.open(str(tmp_path / "s.sqlite3"))
+    try:
+        assert storage._wal_header is not None
+        statements: list[str] = []
+        assert storage._reader is not None
+        storage._reader.set_trace_callback(statements.append)
+        await storage.insert(record(pid(1), "c1"))
+        first = await storage.get(Lookup("customer_user_id", "c1"))
+        assert first is not None and len(statements) == 1  # the SELECT
+        assert await storage.get(Lookup("customer_user_id", "c1")) is first
+        assert len(statements) == 1  # kept: nothing ran
+        await storage.update(
+            Lookup("customer_user_id", "c1"),
+            lambda stored: dataclasses.replace(stored, fields={"first_name": "Ann"}),
+        )
+        again = await storage.get(Lookup("customer_user_id", "c1"))
+        assert again is not None and again.fields == {"first_name": "Ann"}
+        assert len(statements) == 2  # the commit moved the header: queried again
+    finally:
+        storage.close()
+
+
+def test_the_wal_index_header_changes_with_every_commit_and_only_then(tmp_path: Path) -> None:
+    from recorded_server.emulator.storage.wal_index import HEADER_SIZE, WalIndexHeader
+
+    db = str(tmp_path / "w.sqlite3")
+    with pytest.raises(OSError):
+        WalIndexHeader(db)  # no database, no -shm
+    conn = sqlite3.connect(db, isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("CREATE TABLE t (x)")
+        header = WalIndexHeader(db)
+        seen = {header.snapshot()}
+        for n in range(5):
+            conn.execute("INSERT INTO t VALUES (?)", (n,))
+            now = header.snapshot()
+            assert len(now) == HEADER_SIZE and now not in seen
+            seen.add(now)
+            conn.execute("SELECT count(*) FROM t").fetchone()  # a read changes nothing
+            assert header.snapshot() == now
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        conn.execute("INSERT INTO t VALUES (9)")  # the WAL starts over: still a new header
+        assert header.snapshot() not in seen
+        header.close()
+    finally:
+        conn.close()

@@ -37,6 +37,7 @@ from typing import Any, Literal, TypeVar
 
 from recorded_server.emulator.records import ProfileRecord
 from recorded_server.emulator.storage.diagnostics import describe, foreign_tables_problem
+from recorded_server.emulator.storage.wal_index import WalIndexHeader
 
 log = logging.getLogger("recorded_server.storage")
 
@@ -180,7 +181,9 @@ class Storage:
         """A batch is scheduled, running or committing; new jobs wait for the next one."""
         self._kept: dict[Lookup, ProfileRecord] = {}
         """:meth:`get`'s records, valid while the database is at ``_kept_version``."""
-        self._kept_version = -1
+        self._kept_version: object = -1
+        self._wal_header: WalIndexHeader | None = None
+        """Where a file database in WAL mode says it changed (see :mod:`.wal_index`)."""
         self._parsed = _ParsedDocuments()
         self._writes = 0
         """Write transactions begun (the in-memory database's version)."""
@@ -235,6 +238,7 @@ class Storage:
                 storage._reader = reader
             if storage.journal_mode == "wal":
                 storage._checkpoint_in_background()
+                storage._map_wal_header()
             storage._writer.execute(f"PRAGMA busy_timeout = {WRITE_BUSY_TIMEOUT_MS}")
         except StorageFailure:
             raise
@@ -252,6 +256,14 @@ class Storage:
         self._checkpointer = concurrent.futures.ThreadPoolExecutor(
             max_workers=1, thread_name_prefix="recorded-server-checkpoint"
         )
+
+    def _map_wal_header(self) -> None:
+        """Watch the wal-index header instead of asking ``PRAGMA data_version`` (a kept read
+        then costs no system call); where it cannot be mapped, the pragma it is."""
+        try:
+            self._wal_header = WalIndexHeader(self.path)
+        except (OSError, ValueError) as exc:
+            log.debug("no wal-index header to watch (%s); kept reads ask data_version", exc)
 
     def _maybe_checkpoint(self) -> None:
         """After a commit: start a passive checkpoint unless one runs or one ran lately."""
@@ -323,6 +335,9 @@ class Storage:
                 self._writer.execute("PRAGMA wal_checkpoint(TRUNCATE)")
             except sqlite3.Error as exc:  # pragma: no cover - best effort
                 log.warning("WAL checkpoint on close failed: %s", exc)
+        if self._wal_header is not None:
+            self._wal_header.close()
+            self._wal_header = None
         if self._reader is not None:
             self._reader.close()
         self._writer.close()
@@ -526,8 +541,11 @@ class Storage:
         return await self.read(lambda conn: self._get(conn, lookup))
 
     def _get(self, conn: sqlite3.Connection, lookup: Lookup) -> ProfileRecord | None:
+        version: object
         if self._reader is None:
             version = self._writes
+        elif self._wal_header is not None:
+            version = self._wal_header.snapshot()
         else:
             version = conn.execute("PRAGMA data_version").fetchone()[0]
         kept = self._kept
