@@ -172,3 +172,18 @@ def test_a_json_bytes_response_has_starlettes_headers() -> None:
             theirs.background,
         )
         assert ours.headers == theirs.headers
+
+
+def test_runtime_of_finds_the_apps_runtime() -> None:
+    from starlette.applications import Starlette
+    from starlette.requests import Request
+
+    from recorded_server.emulator.app import create_app
+    from recorded_server.emulator.runtime import Runtime, runtime_of
+    from recorded_server.emulator.settings import Settings
+
+    app = create_app(Settings(db=":memory:"))
+    assert runtime_of(Request({"type": "http", "app": app})) is app.state.runtime
+    other = Starlette()  # an app create_app did not make: its state is asked
+    other.state.runtime = Runtime(Settings(db=":memory:"))
+    assert runtime_of(Request({"type": "http", "app": other})) is other.state.runtime

@@ -18,7 +18,7 @@ from recorded_server.emulator.entitlements.endpoints import inspection_routes, p
 from recorded_server.emulator.middleware.auth import ApiKeyMiddleware
 from recorded_server.emulator.middleware.faults import FaultMiddleware
 from recorded_server.emulator.middleware.request_log import RequestLogMiddleware
-from recorded_server.emulator.runtime import Runtime
+from recorded_server.emulator.runtime import RUNTIME_ATTRIBUTE, Runtime
 from recorded_server.emulator.settings import Settings
 from recorded_server.serving import errors
 
@@ -104,4 +104,5 @@ def create_app(settings: Settings | None = None) -> Starlette:
     app.router.redirect_slashes = False  # "/profile" is another path: 404, not a redirect
     app.state.settings = settings
     app.state.runtime = runtime
+    setattr(app, RUNTIME_ATTRIBUTE, runtime)  # what runtime_of reads first (a plain attribute)
     return app

@@ -130,6 +130,14 @@ class Runtime:
             self.stop()
 
 
+RUNTIME_ATTRIBUTE = "recorded_server_runtime"
+"""The attribute of the app that :func:`runtime_of` reads first (``create_app`` sets it beside
+``app.state.runtime``: a plain attribute, where ``state`` is a ``__getattr__`` per request)."""
+
+
 def runtime_of(request: Request) -> Runtime:
-    runtime: Runtime = request.app.state.runtime
+    app = request.scope["app"]
+    runtime: Runtime | None = app.__dict__.get(RUNTIME_ATTRIBUTE)
+    if runtime is None:  # an app not made by create_app
+        runtime = app.state.runtime
     return runtime
