@@ -56,8 +56,9 @@ starts a WAL over from its first frame then: it grew by about 5 KB a create with
 after 25 s of creates at 64 connections), and reads and writes slowed as it grew."""
 READ_CACHE_SIZE = 4096
 """Most profiles :meth:`Storage.get` keeps (all are dropped when it is full, and on any change)."""
-PARSED_DOCUMENTS_SIZE = 4096
-"""Most parsed documents :class:`_ParsedDocuments` remembers (all are forgotten when it is full)."""
+PARSED_DOCUMENTS_SIZE = 1024
+"""Most parsed documents :class:`_ParsedDocuments` remembers (all are forgotten when it is full):
+enough for the profiles a test works on, a few MB at most beside the kept reads."""
 OPEN_BUSY_TIMEOUT_MS = 10_000
 """How long opening waits for another process's lock on the database file."""
 WRITE_BUSY_TIMEOUT_MS = 200
