@@ -201,6 +201,27 @@ def test_the_direct_path_drops_and_counts_past_the_bound(monkeypatch: pytest.Mon
     assert lines[2:] == ["(log) 3 line(s) dropped: the log stream is not being read"]
 
 
+def test_once_logging_is_frozen_the_direct_path_is_worked_out_once_per_logger(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """``serve()`` freezes its process's logging after configuring it; the answer for a logger
+    is then kept (nothing in that process changes the configuration)."""
+    monkeypatch.setattr(log_output, "_frozen_answers", None)  # and back, after the test
+    handler = _standard_handler(io.StringIO())
+    try:
+        logger = _lone_logger(handler)
+        other = _lone_logger(logging.NullHandler())
+        log_output.freeze_logging()
+        assert log_output.direct_handler(logger) is handler
+        assert log_output.direct_handler(other) is None
+        logger.addFilter(lambda record: True)  # would send it through logging, unfrozen
+        assert log_output.direct_handler(logger) is handler
+        assert log_output._direct_handler(logger) is None
+        assert log_output._frozen_answers == {logger.name: handler, other.name: None}
+    finally:
+        handler.close()
+
+
 def test_the_direct_path_is_taken_only_when_logging_would_write_the_same_line() -> None:
     stream = io.StringIO()
     handler = _standard_handler(stream)

@@ -23,7 +23,7 @@ from recorded_server.serving.http_protocol import (
     effective_max_connections,
 )
 from recorded_server.serving.listen import bind_socket
-from recorded_server.serving.log_output import configure_logging
+from recorded_server.serving.log_output import configure_logging, freeze_logging
 
 BANNER_FIRST_LINE = "recorded-server listening on {url}"
 """The banner's first line; :mod:`recorded_server.testing.process` reads the URL from it."""
@@ -171,6 +171,7 @@ def serve(settings: Settings, http: str = "auto") -> int:
         timeout_graceful_shutdown=limits.GRACEFUL_SHUTDOWN_TIMEOUT,
     )
     server = _Server(config, settings, runtime, describe_stack(protocol))
+    freeze_logging()  # configured above, once: nothing in this process changes it now
     _collect_less_often()
     signal.signal(signal.SIGTERM, _ignore)
     signal.signal(signal.SIGINT, _ignore)

@@ -141,11 +141,37 @@ class BatchingStreamHandler(logging.Handler):
         super().close()
 
 
+_frozen_answers: dict[str, BatchingStreamHandler | None] | None = None
+""":func:`direct_handler`'s answers by logger name, once :func:`freeze_logging` has run."""
+
+
+def freeze_logging() -> None:
+    """Say that this process's logging configuration no longer changes (``serve()`` owns its
+    process: it configures logging once, before it serves): :func:`direct_handler` then works
+    out its answer once per logger instead of on every request (the walk is about a twentieth
+    of a GET's instructions). Never called where other code may still configure logging (an
+    app embedded in another process, the test suite's in-process apps)."""
+    global _frozen_answers
+    _frozen_answers = {}
+
+
 def direct_handler(logger: logging.Logger) -> BatchingStreamHandler | None:
     """The handler an INFO record of ``logger`` would reach, when it is the only one and nothing
     between could change or add to the line (so :meth:`BatchingStreamHandler.append_info` writes
     exactly what ``logger.info`` would); ``None`` when logging must decide (anything else
-    configured: filters, other handlers, another formatter or record factory, a level...)."""
+    configured: filters, other handlers, another formatter or record factory, a level...).
+    After :func:`freeze_logging`, the answer first given for a logger."""
+    frozen = _frozen_answers
+    if frozen is None:
+        return _direct_handler(logger)
+    try:
+        return frozen[logger.name]
+    except KeyError:
+        found = frozen[logger.name] = _direct_handler(logger)
+        return found
+
+
+def _direct_handler(logger: logging.Logger) -> BatchingStreamHandler | None:
     if type(logger) is not logging.Logger or logger.filters:
         return None
     if not logger.isEnabledFor(logging.INFO):
